@@ -94,6 +94,37 @@ public sealed class ReferringSegmentationEvaluatorTests
         foreach (var r in rows) { r.Mask.Dispose(); r.PredictedMask.Dispose(); }
     }
 
+    private sealed class PathRow
+    {
+        public string MaskPath { get; set; } = "";
+        public string PredictedPath { get; set; } = "";
+    }
+
+    [TestMethod]
+    public void ImagesLoadedFromPngFilesGiveHandWorkedMetrics()
+    {
+        // The realistic path: masks saved as PNG, loaded by ML.NET's LoadImages (an image column of unknown size).
+        string folder = Path.Combine(Path.GetTempPath(), $"magnet-eval-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var rows = new List<PathRow>();
+            for (int i = 0; i < HandRows.Length; i++)
+            {
+                using (var gt = Image(HandRows[i].Gt, 4, 2)) gt.Save(Path.Combine(folder, $"gt{i}.png"));
+                using (var pred = Image(HandRows[i].Pred, 4, 2)) pred.Save(Path.Combine(folder, $"pred{i}.png"));
+                rows.Add(new PathRow { MaskPath = $"gt{i}.png", PredictedPath = $"pred{i}.png" });
+            }
+            var ml = new MLContext(seed: 1);
+            var data = ml.Transforms.LoadImages("Mask", folder, "MaskPath")
+                .Append(ml.Transforms.LoadImages("PredictedMask", folder, "PredictedPath"))
+                .Fit(ml.Data.LoadFromEnumerable(rows))
+                .Transform(ml.Data.LoadFromEnumerable(rows));
+            AssertHandMetrics(ml.Transforms.EvaluateReferringSegmentation(data));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
+
     [TestMethod]
     public void VectorColumnsGiveHandWorkedMetrics()
     {
