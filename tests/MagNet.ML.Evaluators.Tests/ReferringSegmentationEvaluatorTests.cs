@@ -150,6 +150,33 @@ public sealed class ReferringSegmentationEvaluatorTests
         Assert.AreEqual(0.8, acc.Samples[1].IoU, Tolerance);
     }
 
+    private sealed class SparseRow
+    {
+        [VectorType(8)] public VBuffer<float> Mask { get; set; }
+        [VectorType(8)] public byte[] PredictedMask { get; set; } = [];
+    }
+
+    [TestMethod]
+    public void SparseVectorsReadAbsentEntriesAsBackground()
+    {
+        // Row A of the hand case with a sparse Single label: G = 11110000 stored as indices 0..3 = 1.0 plus an
+        // explicit 0.3 at index 6 (background, not > 0.5). P = 11001000 → I = 2, U = 5.
+        var rows = new[]
+        {
+            new SparseRow
+            {
+                Mask = new VBuffer<float>(8, 5, [1f, 1f, 1f, 1f, 0.3f], [0, 1, 2, 3, 6]),
+                PredictedMask = HandRows[0].Pred,
+            },
+        };
+        var ml = new MLContext(seed: 1);
+        var data = ml.Data.LoadFromEnumerable(rows);
+        Assert.IsFalse(data.GetColumn<VBuffer<float>>("Mask").First().IsDense, "the label must reach the evaluator sparse");
+        var m = ml.Transforms.EvaluateReferringSegmentation(data);
+        Assert.AreEqual(2L, m.CumulativeIntersection);
+        Assert.AreEqual(5L, m.CumulativeUnion);
+    }
+
     [TestMethod]
     public void ImageLabelWithVectorPredictionIsComparedPixelByPixel()
     {
