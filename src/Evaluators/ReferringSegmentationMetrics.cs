@@ -132,7 +132,7 @@ public sealed class ReferringSegmentationMetrics
     {
         var c = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
-        sb.AppendLine(c, $"Referring segmentation metrics ({Count} samples; IoU values ×100)");
+        sb.AppendLine(c, $"Referring segmentation metrics ({Count} samples; IoU, precision and accuracy ×100; cum I and U in pixels)");
         sb.AppendLine(c, $"  {"oIoU",-10}{Percent(OverallIoU),8}");
         sb.AppendLine(c, $"  {"mIoU",-10}{Percent(MeanIoU),8}");
         foreach (var (threshold, precision) in PrecisionAt.OrderBy(p => p.Key))
