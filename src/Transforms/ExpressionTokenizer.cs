@@ -7,7 +7,7 @@ namespace MagNet.ML;
 /// (<see cref="BertTokenizer"/>: lower-casing and accent stripping, punctuation split), <c>[CLS]</c> ids <c>[SEP]</c>,
 /// then cut to <see cref="MaxTokens"/> (a long expression loses its <c>[SEP]</c>, as in LAVT), then padded with
 /// <see cref="PaddingTokenId"/>. The attention mask is 1 for every kept token and 0 for padding.
-/// Instances are immutable; <see cref="Encode(string)"/> may be called from several threads.
+/// Instances are immutable after construction.
 /// </summary>
 public sealed class ExpressionTokenizer
 {
