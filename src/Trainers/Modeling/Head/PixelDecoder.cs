@@ -44,6 +44,10 @@ public sealed class PixelDecoder : Module<IReadOnlyList<Tensor>, PixelDecoderOut
             var conv = (Conv2d)projection[0];
             init.xavier_uniform_(conv.weight!);
             init.constant_(conv.bias!, 0);
+            // TorchSharp 0.107's GroupNorm leaves its affine parameters uninitialised: set PyTorch's ones / zeros.
+            var norm = (GroupNorm)projection[1];
+            init.ones_(norm.weight!);
+            init.zeros_(norm.bias!);
         }
         // c2_xavier_fill: Kaiming-uniform with a = 1, zero bias.
         init.kaiming_uniform_(mask_features.weight!, a: 1);
