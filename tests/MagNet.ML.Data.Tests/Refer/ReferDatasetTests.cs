@@ -196,6 +196,21 @@ public sealed class ReferDatasetTests
         CollectionAssert.AreEqual(new[] { "31", "32" }, ids);
     }
 
+    [TestMethod]
+    public void LoadReferReportsSkippedRowsThroughTheLog()
+    {
+        using var copy = ReferMiniFixture.Copy();
+        File.Delete(Path.Combine(copy.Path, "images", "mscoco", "images", "train2014", "COCO_train2014_000000000002.png"));
+        var ml = new MLContext(seed: 1);
+        var messages = new List<string>();
+        ml.Log += (_, e) => { lock (messages) messages.Add(e.Message); };
+        var view = ReferringDatasets.LoadRefer(ml, copy.Path, "refcoco", "unc", "val", new ReferOptions { SkipMissingImages = true });
+        Assert.AreEqual(0L, view.GetRowCount());
+        string warning;
+        lock (messages) warning = messages.Single(m => m.Contains("skipped", StringComparison.Ordinal));
+        StringAssert.Contains(warning, "skipped 2 rows (31, 32)");
+    }
+
     private static void EditInstances(string root, Action<JsonNode> edit)
     {
         string path = Path.Combine(root, "refcoco", "instances.json");
