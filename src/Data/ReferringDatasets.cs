@@ -89,7 +89,8 @@ public static class ReferringDatasets
     /// Reads a JSONL/folder data set: one JSON object per line with <c>image</c> (relative to the JSONL's folder, or
     /// absolute), <c>expression</c>, an optional <c>mask</c> (a PNG path, a COCO polygon list
     /// <c>[[x0,y0,...],...]</c>, or an RLE <c>{"size":[h,w],"counts": string or list}</c>), optional <c>id</c>
-    /// (default: the line number) and <c>split</c>; other fields go to <see cref="ReferringRecord.Extras"/>. This is
+    /// (default: the line number) and <c>split</c>; other fields go to <see cref="ReferringRecord.Extras"/>. An empty
+    /// polygon list <c>[]</c> is an empty mask (a no-target row); no <c>mask</c> at all is an unlabelled row. This is
     /// the layout <see cref="ReferringJsonlWriter"/> and <c>magnet convert-refer</c> write. Bad rows are exceptions
     /// naming the file, line and fault unless <see cref="JsonlOptions.SkipInvalidRows"/> is set.
     /// </summary>

@@ -71,6 +71,16 @@ public sealed class JsonlDatasetTests
     }
 
     [TestMethod]
+    public void EmptyPolygonListIsANoTargetMask()
+    {
+        using var temp = MakeSet("""{"image": "images/b.png", "expression": "the purple giraffe", "mask": []}""");
+        var mask = ReferringDatasets.ReadJsonl(temp.File("data.jsonl")).Single().LoadMask!();
+        Assert.IsTrue(mask.IsEmpty);
+        Assert.AreEqual(6, mask.Width);
+        Assert.AreEqual(4, mask.Height);
+    }
+
+    [TestMethod]
     public void AbsoluteImagePathsAreAccepted()
     {
         using var temp = new TempDirectory();

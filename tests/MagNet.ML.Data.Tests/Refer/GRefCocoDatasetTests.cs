@@ -57,6 +57,24 @@ public sealed class GRefCocoDatasetTests
     }
 
     [TestMethod]
+    public void MalformedRefsNameTheFileAndRef()
+    {
+        using var copy = ReferMiniFixture.Copy();
+        string refs = Path.Combine(copy.Path, "grefcoco", "grefs(unc).json");
+        string text = File.ReadAllText(refs);
+        var options = new ReferOptions { ImageDirectory = ReferMiniFixture.ImageDirectory };
+
+        File.WriteAllText(refs, text[..(text.Length - 10)]);
+        var truncated = Assert.ThrowsExactly<InvalidDataException>(() => ReferringDatasets.ReadGRefCoco(copy.Path, "val", options: options));
+        StringAssert.Contains(truncated.Message, refs);
+
+        File.WriteAllText(refs, text.Replace("\"ann_id\": [-1]", "\"ann_id\": \"none\""));
+        var mistyped = Assert.ThrowsExactly<InvalidDataException>(() => ReferringDatasets.ReadGRefCoco(copy.Path, "val", options: options));
+        StringAssert.Contains(mistyped.Message, "ref_id 2");
+        StringAssert.Contains(mistyped.Message, "'ann_id'");
+    }
+
+    [TestMethod]
     public void ReferEntryPointReadsGRefCocoToo()
     {
         var rows = ReferringDatasets.ReadRefer(ReferMiniFixture.RootPath, "grefcoco", "unc", "val",

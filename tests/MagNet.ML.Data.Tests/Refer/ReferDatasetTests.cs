@@ -35,6 +35,18 @@ public sealed class ReferDatasetTests
     }
 
     [TestMethod]
+    public void Protocol0PickleReadsTheSameRows()
+    {
+        // refs(proto0).p holds the same refs written with Python 2's default text protocol.
+        var binary = Read("");
+        var text = ReferringDatasets.ReadRefer(ReferMiniFixture.RootPath, "refcoco", "proto0", "");
+        CollectionAssert.AreEqual(Ids(binary), Ids(text));
+        CollectionAssert.AreEqual(binary.Select(r => r.Expression).ToArray(), text.Select(r => r.Expression).ToArray());
+        CollectionAssert.AreEqual(binary.Select(r => r.Split).ToArray(), text.Select(r => r.Split).ToArray());
+        Assert.AreEqual("caf\u00e9 triangle", text.Single(r => r.Id == "41").Expression);
+    }
+
+    [TestMethod]
     public void SplitsFollowRefersRules()
     {
         CollectionAssert.AreEqual(new[] { "31", "32" }, Ids(Read("val")));
