@@ -70,22 +70,25 @@ public sealed class SyntheticReferringDataset
     private readonly Options _options;
     private readonly IReadOnlyList<string> _splits;
 
-    /// <summary>Checks the options; throws <see cref="ArgumentException"/> naming the one at fault.</summary>
+    /// <summary>
+    /// Checks the options; throws <see cref="ArgumentException"/> whose <see cref="ArgumentException.ParamName"/> is the
+    /// option at fault (e.g. <c>Count</c>).
+    /// </summary>
     public SyntheticReferringDataset(Options options)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (options.Size < 64)
-            throw new ArgumentException($"Synthetic images must be at least 64 pixels wide; Size is {options.Size}.", nameof(options));
+            throw new ArgumentException($"Synthetic images must be at least 64 pixels wide; Size is {options.Size}.", nameof(Options.Size));
         if (options.Count < 1)
-            throw new ArgumentException($"Count must be at least 1 row per split; it is {options.Count}.", nameof(options));
+            throw new ArgumentException($"Count must be at least 1 row per split; it is {options.Count}.", nameof(Options.Count));
         if (options.ExpressionsPerScene < 1)
-            throw new ArgumentException($"ExpressionsPerScene must be at least 1; it is {options.ExpressionsPerScene}.", nameof(options));
+            throw new ArgumentException($"ExpressionsPerScene must be at least 1; it is {options.ExpressionsPerScene}.", nameof(Options.ExpressionsPerScene));
         CheckFraction(options.MultiTargetFraction, nameof(Options.MultiTargetFraction));
         CheckFraction(options.NoTargetFraction, nameof(Options.NoTargetFraction));
         if (options.MultiTargetFraction + options.NoTargetFraction > 1)
             throw new ArgumentException(
-                $"MultiTargetFraction ({options.MultiTargetFraction}) plus NoTargetFraction ({options.NoTargetFraction}) exceeds 1.", nameof(options));
-        _splits = SyntheticSplits.Expand(options.Split);
+                $"MultiTargetFraction ({options.MultiTargetFraction}) plus NoTargetFraction ({options.NoTargetFraction}) exceeds 1.", nameof(Options.NoTargetFraction));
+        _splits = SyntheticSplits.Expand(options.Split, nameof(Options.Split));
         _options = new Options
         {
             Seed = options.Seed,

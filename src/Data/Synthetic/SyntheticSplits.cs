@@ -76,10 +76,10 @@ public static class SyntheticSplits
     };
 
     /// <summary>Expands "all" or a comma-separated list of split names; throws <see cref="ArgumentException"/> on an unknown name.</summary>
-    internal static IReadOnlyList<string> Expand(string split)
+    internal static IReadOnlyList<string> Expand(string split, string parameterName)
     {
         if (string.IsNullOrWhiteSpace(split))
-            throw new ArgumentException($"No split given; expected one of {string.Join(", ", Names)} or {All}.", nameof(split));
+            throw new ArgumentException($"No split given; expected one of {string.Join(", ", Names)} or {All}.", parameterName);
         var result = new List<string>();
         foreach (string part in split.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
@@ -87,12 +87,13 @@ public static class SyntheticSplits
             var names = name == All ? Names : [name];
             foreach (string n in names)
             {
-                StreamOf(n);
+                if (!Names.Contains(n))
+                    throw new ArgumentException($"Unknown synthetic split '{n}'; expected one of {string.Join(", ", Names)} or {All}.", parameterName);
                 if (!result.Contains(n)) result.Add(n);
             }
         }
         if (result.Count == 0)
-            throw new ArgumentException($"No split given; expected one of {string.Join(", ", Names)} or {All}.", nameof(split));
+            throw new ArgumentException($"No split given; expected one of {string.Join(", ", Names)} or {All}.", parameterName);
         return result;
     }
 }
