@@ -9,8 +9,6 @@ internal sealed class Phraser(SyntheticRandom rng, double rareProbability)
     /// <summary>True once any rare synonym has been written since <see cref="Reset"/>.</summary>
     public bool UsedRare { get; private set; }
 
-    public SyntheticRandom Random => rng;
-
     public void Reset() => UsedRare = false;
 
     public string Pick(IReadOnlyList<string> options) => options[rng.NextInt(options.Count)];

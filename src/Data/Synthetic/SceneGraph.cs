@@ -28,8 +28,9 @@ public sealed class SceneGraph
         if (canvasSize < 16)
             throw new ArgumentOutOfRangeException(nameof(canvasSize), $"The canvas must be at least 16 pixels wide, got {canvasSize}.");
         CanvasSize = canvasSize;
-        Objects = objects.ToArray();
-        if (Objects.Any(o => o is null)) throw new ArgumentException("A scene object is null.", nameof(objects));
+        var list = objects.ToArray();
+        if (list.Any(o => o is null)) throw new ArgumentException("A scene object is null.", nameof(objects));
+        Objects = Array.AsReadOnly(list);
         BackgroundSeed = backgroundSeed;
         Margin = MarginFraction * canvasSize;
         _shapeMasks = new Lazy<BinaryMask[]>(() => Objects.Select(RasteriseShape).ToArray());
