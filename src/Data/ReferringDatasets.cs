@@ -138,6 +138,17 @@ public static class ReferringDatasets
     }
 
     /// <summary>
+    /// The built-in synthetic relational set (<see cref="SyntheticReferringDataset"/>) generated in memory as an
+    /// <see cref="IDataView"/>: the usual columns plus <c>Template</c>, <c>Hops</c> and <c>Targets</c> (text).
+    /// </summary>
+    public static IDataView LoadSynthetic(MLContext ml, SyntheticReferringDataset.Options options)
+    {
+        ArgumentNullException.ThrowIfNull(ml);
+        var records = new SyntheticReferringDataset(options).Generate();
+        return FromRecords(ml, records, SyntheticReferringDataset.SimpleExtraKeys);
+    }
+
+    /// <summary>
     /// Makes an <see cref="IDataView"/> over records (from any reader, or the synthetic set): text columns
     /// <c>Id</c>, <c>ImagePath</c>, <c>Expression</c>, <c>Split</c>; <c>Image</c> (<c>MLImage</c>) decoded lazily by
     /// the cursor; <c>Mask</c> (<c>MLImage</c>, white foreground on black) when the records have masks — all of them

@@ -37,6 +37,9 @@ public sealed class SyntheticReferringDataset
     /// <summary>Extras key of the scene as JSON (see <see cref="SceneGraph.ToJson"/>).</summary>
     public const string SceneKey = "scene";
 
+    /// <summary>The extras that are plain values (one text column each in a data view): template, hops, targets.</summary>
+    public static IReadOnlyList<string> SimpleExtraKeys { get; } = [TemplateKey, HopsKey, TargetsKey];
+
     private const int MaxScenesPerRow = 1000;
 
     /// <summary>Options of the synthetic set.</summary>
