@@ -150,8 +150,8 @@ public sealed class MultiModalBert : nn.Module
                     break;
             }
         }
+        // As on the image side: the gate's last Linear is zeroed so the gate starts closed but receives gradients.
         foreach (var gate in res_gates)
-            foreach (var linear in gate.children().OfType<Linear>())
-                nn.init.zeros_(linear.weight);
+            nn.init.zeros_(gate.children().OfType<Linear>().Last().weight);
     }
 }

@@ -107,7 +107,7 @@ public sealed class MultiModalSwin : nn.Module
             switch (module)
             {
                 case Linear linear:
-                    nn.init.trunc_normal_(linear.weight, std: 0.02);
+                    TruncatedNormal.Fill(linear.weight, std: 0.02);
                     if (linear.bias is not null) nn.init.zeros_(linear.bias);
                     break;
                 case LayerNorm norm:
@@ -116,10 +116,11 @@ public sealed class MultiModalSwin : nn.Module
                     break;
             }
         }
-        if (absolute_pos_embed is not null) nn.init.trunc_normal_(absolute_pos_embed, std: 0.02);
+        if (absolute_pos_embed is not null) TruncatedNormal.Fill(absolute_pos_embed, std: 0.02);
+        // Gates start closed (the encoders begin as plain Swin/BERT) but stay trainable: only the gate's last Linear
+        // is zeroed. Zeroing both, as the official constructors do, would leave both with zero gradient forever.
         foreach (var layer in layers)
-            foreach (var gateLinear in layer.ResGate.children().OfType<Linear>())
-                nn.init.zeros_(gateLinear.weight);
+            nn.init.zeros_(layer.ResGate.children().OfType<Linear>().Last().weight);
     }
 
     private void FreezeStages()

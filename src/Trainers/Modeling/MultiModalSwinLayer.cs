@@ -68,7 +68,7 @@ public sealed class MultiModalSwinLayer : nn.Module
         RegisterComponents();
     }
 
-    /// <summary>The gate Sequential (its two Linear layers are zero-initialised for training from scratch).</summary>
+    /// <summary>The gate Sequential (its last Linear layer is zero-initialised for training from scratch).</summary>
     internal Sequential ResGate => res_gate;
 
     /// <summary>

@@ -35,7 +35,7 @@ public sealed class WindowAttention : nn.Module<Tensor, Tensor?, Tensor>
         proj = nn.Linear(dim, dim);
         proj_drop = nn.Dropout(projDrop);
         RegisterComponents();
-        using (torch.no_grad()) nn.init.trunc_normal_(relative_position_bias_table, std: 0.02);
+        using (torch.no_grad()) TruncatedNormal.Fill(relative_position_bias_table, std: 0.02);
     }
 
     /// <summary>
