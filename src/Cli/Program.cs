@@ -13,6 +13,8 @@ public static class Program
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(ConvertReferCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(ManifestCommand.Create());
+        root.Subcommands.Add(RunTensorsCommand.Create());
         return root;
     }
 

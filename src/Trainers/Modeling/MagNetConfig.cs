@@ -37,6 +37,12 @@ public sealed class MagNetConfig
     /// </summary>
     [JsonPropertyName("language_pwam_quirk")] public bool LanguagePwamQuirk { get; set; } = true;
 
+    /// <summary>
+    /// Output width of <c>lang_proj</c>, the projection of the sentence feature used by the Cross-modal Alignment Loss
+    /// (256 in the official model, where it equals the mask-feature width; not used at inference).
+    /// </summary>
+    [JsonPropertyName("lang_proj_dim")] public int LangProjDim { get; set; } = 256;
+
     /// <summary>The image-encoder section.</summary>
     [JsonPropertyName("image_model")] public ImageModelSection ImageModel { get; set; } = new();
 
@@ -87,6 +93,7 @@ public sealed class MagNetConfig
             ImageSize = 128,
             MaxTokens = 20,
             LanguagePwamQuirk = false,
+            LangProjDim = 64,
             ImageModel = new ImageModelSection
             {
                 Kwargs = new ImageModelConfig

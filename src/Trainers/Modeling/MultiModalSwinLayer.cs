@@ -18,12 +18,12 @@ public sealed class MultiModalSwinLayer : nn.Module
 
 #pragma warning disable IDE1006 // state-dict names
     private readonly ModuleList<SwinTransformerBlock> blocks;
-    private readonly PatchMerging? downsample;
     private readonly ImagePwam fusion;
     private readonly Sequential res_gate;
     private readonly ModuleList<Sequential> pyramids;
     private readonly ModuleList<ImagePwam> fusions;
     private readonly Sequential mixer;
+    private readonly PatchMerging? downsample; // after the fusion modules, as in the official state dict
 #pragma warning restore IDE1006
     private readonly int dim;
     private readonly int windowSize;

@@ -53,10 +53,11 @@ public sealed class MultiScaleDeformableAttention : Module<Tensor, Tensor, Tenso
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         init.constant_(sampling_offsets.weight!, 0);
-        var thetas = arange(heads, ScalarType.Float32) * (float)(2.0 * Math.PI / heads);
+        // Computed on the CPU (also when the module is built on the meta device), then copied to the bias's device.
+        var thetas = arange(heads, ScalarType.Float32, device: CPU) * (float)(2.0 * Math.PI / heads);
         var grid = stack(new[] { thetas.cos(), thetas.sin() }, -1);
         grid = (grid / grid.abs().max(-1, keepdim: true).values).view(heads, 1, 1, 2).repeat(1, levels, points, 1);
-        var pointScale = arange(1, points + 1, ScalarType.Float32).view(1, 1, points, 1);
+        var pointScale = arange(1, points + 1, ScalarType.Float32, device: CPU).view(1, 1, points, 1);
         sampling_offsets.bias!.copy_((grid * pointScale).view(-1));
         init.constant_(attention_weights.weight!, 0);
         init.constant_(attention_weights.bias!, 0);
