@@ -82,10 +82,11 @@ public sealed class CrossModalAlignmentLoss
             if (p >= 1 && n >= 1) languageTerms.Add(PixelLanguage(fp, fn, text[i], Options.LanguageTemperature));
         }
 
-        var zero = maskFeatures.sum().mul(0.0);
-        var positive = positiveTerms.Count > 0 ? stack(positiveTerms).mean() : zero;
-        var negative = negativeTerms.Count > 0 ? stack(negativeTerms).mean() : zero;
-        var language = languageTerms.Count > 0 ? stack(languageTerms).mean() : zero;
+        // A term no image can form is 0, still connected to the features so backward works; each is its own tensor.
+        Tensor MeanOrZero(List<Tensor> terms) => terms.Count > 0 ? stack(terms).mean() : maskFeatures.sum().mul(0.0);
+        var positive = MeanOrZero(positiveTerms);
+        var negative = MeanOrZero(negativeTerms);
+        var language = MeanOrZero(languageTerms);
         var total = positive.mul(Options.PositiveWeight) + negative.mul(Options.NegativeWeight) + language.mul(Options.LanguageWeight);
         return new CrossModalAlignmentLossResult(total.MoveToOuterDisposeScope(), positive.MoveToOuterDisposeScope(),
             negative.MoveToOuterDisposeScope(), language.MoveToOuterDisposeScope(), positivePixels, negativePixels);

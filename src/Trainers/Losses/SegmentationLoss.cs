@@ -116,8 +116,7 @@ public sealed class SegmentationLoss
         var weight = target.mul(Options.LavtForegroundWeight - Options.LavtBackgroundWeight).add(Options.LavtBackgroundWeight);
         var perPixel = F.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
         var loss = perPixel.mul(weight).sum().div(weight.sum());
-        var zero = final.MaskLogits.sum().mul(0.0);
-        return new SegmentationLossResult(loss, zero, loss, zero);
+        return new SegmentationLossResult(loss, final.MaskLogits.sum().mul(0.0), loss.alias(), final.MaskLogits.sum().mul(0.0));
     }
 
     private static void CheckOutput(MaskDecoderOutput output, int index, long batch)
