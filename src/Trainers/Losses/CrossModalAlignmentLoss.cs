@@ -41,7 +41,7 @@ public sealed class CrossModalAlignmentLoss
     /// <param name="maskFeatures">Pixel decoder mask features [B,D,h,w].</param>
     /// <param name="gtMask">Ground truth [B,H,W] (0/1, any numeric type); resized to h×w with nearest inside.</param>
     /// <param name="sentenceFeature">Sentence feature already projected to D (by <c>lang_proj</c>) [B,D].</param>
-    /// <param name="generator">Generator for pixel sampling (on the features' device); null uses torch's default.</param>
+    /// <param name="generator">Generator for pixel sampling (draws are made on its device); null uses torch's default.</param>
     /// <exception cref="ArgumentException">A shape does not match.</exception>
     public CrossModalAlignmentLossResult Compute(Tensor maskFeatures, Tensor gtMask, Tensor sentenceFeature, Generator? generator = null)
     {
@@ -121,7 +121,7 @@ public sealed class CrossModalAlignmentLoss
         long count = indices.shape[0];
         int cap = Options.MaxPixelsPerSet;
         if (cap <= 0 || count <= cap) return indices;
-        var order = randperm(count, ScalarType.Int64, generator: generator).narrow(0, 0, cap).to(indices.device);
+        var order = randperm(count, ScalarType.Int64, generator?.device, generator: generator).narrow(0, 0, cap).to(indices.device);
         return indices.index_select(0, order);
     }
 

@@ -34,7 +34,7 @@ internal static class PointSampler
         long uncertain = (long)(importanceSampleRatio * numPoints);
         long random = numPoints - uncertain;
         var device = logits.device;
-        var candidatePoints = rand(new[] { n, candidates, 2 }, ScalarType.Float32, generator: generator).to(device);
+        var candidatePoints = rand(new[] { n, candidates, 2 }, ScalarType.Float32, generator?.device, generator: generator).to(device);
         var uncertainty = Sample(logits.detach(), candidatePoints).select(1, 0).abs().neg();      // [N,candidates]
         var chosen = new List<Tensor>();
         if (uncertain > 0)
@@ -43,7 +43,7 @@ internal static class PointSampler
             chosen.Add(candidatePoints.gather(1, index.unsqueeze(2).expand(n, uncertain, 2)));
         }
         if (random > 0)
-            chosen.Add(rand(new[] { n, random, 2 }, ScalarType.Float32, generator: generator).to(device));
+            chosen.Add(rand(new[] { n, random, 2 }, ScalarType.Float32, generator?.device, generator: generator).to(device));
         return cat(chosen, 1).MoveToOuterDisposeScope();
     }
 }

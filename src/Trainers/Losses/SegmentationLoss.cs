@@ -39,7 +39,7 @@ public sealed class SegmentationLoss
     /// <summary>Computes the loss.</summary>
     /// <param name="outputs">The decoder outputs, initial first and final last (at least one).</param>
     /// <param name="gtMask">Ground truth [B,H,W] (0/1, any numeric type; &gt; 0.5 is foreground).</param>
-    /// <param name="generator">Generator for point sampling (on the logits' device); null uses torch's default.</param>
+    /// <param name="generator">Generator for point sampling (draws are made on its device); null uses torch's default.</param>
     /// <exception cref="ArgumentException">The list is empty or a shape does not match.</exception>
     public SegmentationLossResult Compute(IReadOnlyList<MaskDecoderOutput> outputs, Tensor gtMask, Generator? generator = null)
     {

@@ -62,7 +62,7 @@ public sealed class TokenMasking
     /// <param name="inputIds">Token ids, Int64 [B,T].</param>
     /// <param name="attentionMask">Attention mask [B,T] (any integer, boolean or floating type; non-zero = token).</param>
     /// <param name="generator">The random generator; it decides every draw, so the same seed gives the same result.
-    /// Its device must be the device of <paramref name="inputIds"/>.</param>
+    /// Draws are made on its device and moved to the device of <paramref name="inputIds"/>.</param>
     /// <returns>The masked ids, the targets and the selection, on the device of <paramref name="inputIds"/>.</returns>
     /// <exception cref="ArgumentException">A shape, type or option is invalid.</exception>
     public MaskedTokens Apply(Tensor inputIds, Tensor attentionMask, Generator generator)
@@ -88,10 +88,11 @@ public sealed class TokenMasking
 
         // Every draw is made for every position, whatever the data, in a fixed order: selection, replacement kind,
         // random ids, forced pick. The result then depends only on the inputs and the generator state.
-        var selectDraw = rand(shape, ScalarType.Float64, generator: generator).to(device);
-        var replaceDraw = rand(shape, ScalarType.Float64, generator: generator).to(device);
-        var randomIds = randint(0, VocabularySize, shape, ScalarType.Int64, generator: generator).to(device);
-        var pickDraw = rand(shape, ScalarType.Float64, generator: generator).to(device);
+        var drawDevice = generator.device;
+        var selectDraw = rand(shape, ScalarType.Float64, drawDevice, generator: generator).to(device);
+        var replaceDraw = rand(shape, ScalarType.Float64, drawDevice, generator: generator).to(device);
+        var randomIds = randint(0, VocabularySize, shape, ScalarType.Int64, drawDevice, generator: generator).to(device);
+        var pickDraw = rand(shape, ScalarType.Float64, drawDevice, generator: generator).to(device);
 
         var selected = selectDraw.lt(MaskProbability).logical_and(eligible);
         if (EnsureAtLeastOne)
