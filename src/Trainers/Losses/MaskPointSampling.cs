@@ -1,0 +1,17 @@
+namespace MagNet.ML.Training;
+
+/// <summary>Where the Mask2Former mask terms (BCE, Dice) are evaluated.</summary>
+public enum MaskPointSampling
+{
+    /// <summary>On every pixel of the mask-logit map, against the ground truth resized there with nearest. The
+    /// default: simple, exact, and cheap at MagNet's 120² logits.</summary>
+    FullMap,
+
+    /// <summary>
+    /// Mask2Former's point sampling: <see cref="SegmentationLossOptions.NumPoints"/> points per mask, of which
+    /// <see cref="SegmentationLossOptions.ImportanceSampleRatio"/> are the most uncertain (smallest |logit|) among
+    /// <see cref="SegmentationLossOptions.OversampleRatio"/>× as many uniform candidates and the rest uniform. Logits
+    /// and the ground truth are read at the points bilinearly (align_corners = false), so labels are soft at edges.
+    /// </summary>
+    UncertaintyPoints,
+}
