@@ -54,17 +54,6 @@ internal sealed class MagNetTrainingRun : IDisposable
     public MagNetTrainingRun(IHostEnvironment? environment, MagNetTrainer.Options options)
     {
         _options = options;
-        if (environment is not null)
-        {
-            var host = environment.Register(nameof(MagNetTrainer));
-            _channel = host.Start("Train");
-            _progressChannel = host.StartProgressChannel("Training MagNet");
-            _progressChannel.SetHeader(new ProgressHeader(["loss"], ["step"]), entry =>
-            {
-                entry.SetProgress(0, Interlocked.Read(ref _step), Math.Max(1, _totalSteps));
-                entry.SetMetric(0, _lastLoss);
-            });
-        }
         _config = MagNetConfig.FromJson(options.Model.ToJson());
         CheckOptions(options, _config);
         if (options.NumberOfThreads is int threads) torch.set_num_threads(threads);
@@ -82,6 +71,18 @@ internal sealed class MagNetTrainingRun : IDisposable
         _tensorizer = new ImageTensorizer(_config.ImageSize);
         _columns = new MagNetColumns(options.ImageColumnName, options.ExpressionColumnName, options.PredictedMaskColumnName,
             options.ProbabilityColumnName, options.ScoreColumnName);
+        // Channels last: nothing above may leave them open by throwing.
+        if (environment is not null)
+        {
+            var host = environment.Register(nameof(MagNetTrainer));
+            _channel = host.Start("Train");
+            _progressChannel = host.StartProgressChannel("Training MagNet");
+            _progressChannel.SetHeader(new ProgressHeader(["loss"], ["step"]), entry =>
+            {
+                entry.SetProgress(0, Interlocked.Read(ref _step), Math.Max(1, _totalSteps));
+                entry.SetMetric(0, _lastLoss);
+            });
+        }
     }
 
     /// <summary>Trains on <paramref name="input"/> and returns the transformer (which then owns the model).</summary>
