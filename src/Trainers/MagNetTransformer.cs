@@ -25,7 +25,9 @@ namespace MagNet.ML;
 /// <c>PredictionEngine</c> disposes the transformer it was created from when the engine is disposed (its default
 /// <c>OwnsTransformer = true</c>); every row-to-row mapper this transformer hands out therefore counts as an owner
 /// of the model, so such a disposal releases the engine's share and the model stays usable until the transformer's
-/// own <see cref="Dispose"/> (call it once).</para>
+/// own <see cref="Dispose"/> (call it once). A mapper handed to code that never disposes the transformer (an engine
+/// created with <c>OwnsTransformer = false</c>, or kept in a pool) keeps the model alive until the garbage collector
+/// finalizes it.</para>
 /// <para>Persistence: <see cref="Save"/> / <see cref="Load"/> (one versioned file, <see cref="MagNetModelFile"/>);
 /// ML.NET's <c>mlContext.Model.Save</c> cannot store third-party transformers (use <see cref="MagNetPipeline"/> for a
 /// pipeline).</para>
