@@ -9,10 +9,10 @@ namespace MagNet.ML;
 /// appended (nothing is computed until a cursor reads an appended column).
 /// </summary>
 /// <remarks>
-/// These transformers are not row-to-row mappers (<see cref="IsRowToRowMapper"/> is false), so
-/// <c>PredictionEngine</c> cannot use them: call <see cref="Transform"/> and read rows with
-/// <c>mlContext.Data.CreateEnumerable</c> or a cursor. ML.NET cannot store a third-party transformer in its model zip,
-/// so saving throws <see cref="NotSupportedException"/>; see each transformer for the alternative.
+/// These transformers are row-to-row mappers (<see cref="IsRowToRowMapper"/> is true), so
+/// <c>mlContext.Model.CreatePredictionEngine</c> works with them; the mapper computes one row at a time.
+/// ML.NET cannot store a third-party transformer in its model zip, so saving throws
+/// <see cref="NotSupportedException"/>; see each transformer for the alternative.
 /// </remarks>
 public abstract class ColumnAppendingTransformer : ITransformer
 {
@@ -20,8 +20,8 @@ public abstract class ColumnAppendingTransformer : ITransformer
     {
     }
 
-    /// <summary>Always false: these transformers expose no <see cref="IRowToRowMapper"/>.</summary>
-    public bool IsRowToRowMapper => false;
+    /// <summary>Always true: <see cref="GetRowToRowMapper"/> returns a mapper that computes one row at a time.</summary>
+    public bool IsRowToRowMapper => true;
 
     /// <summary>
     /// The schema <see cref="Transform"/> produces for <paramref name="inputSchema"/>: its columns followed by the
@@ -43,9 +43,27 @@ public abstract class ColumnAppendingTransformer : ITransformer
         return new MappedDataView(input, CreateMapper(input.Schema));
     }
 
-    /// <summary>Not supported: throws <see cref="InvalidOperationException"/> (<see cref="IsRowToRowMapper"/> is false).</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        throw new InvalidOperationException($"{GetType().Name} is not a row-to-row mapper; use Transform and read the resulting data view.");
+    /// <summary>
+    /// A mapper from rows of <paramref name="inputSchema"/> to rows with the appended columns, computed one row at a
+    /// time (what <c>PredictionEngine</c> uses). Throws <see cref="ArgumentOutOfRangeException"/> naming a missing or
+    /// mistyped input column.
+    /// </summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var mapper = new AppendingRowToRowMapper(inputSchema, CreateMapper(inputSchema));
+        OnRowToRowMapperCreated();
+        return mapper;
+    }
+
+    /// <summary>
+    /// Called each time <see cref="GetRowToRowMapper"/> hands out a mapper. A <c>PredictionEngine</c> asks for one
+    /// and, by default (<c>PredictionEngineOptions.OwnsTransformer</c>), disposes its transformer when it is
+    /// disposed; a transformer holding native resources can count that share here. Does nothing by default.
+    /// </summary>
+    private protected virtual void OnRowToRowMapperCreated()
+    {
+    }
 
     /// <summary>Not supported: ML.NET's model zip cannot hold third-party transformers. Throws <see cref="NotSupportedException"/>.</summary>
     void ICanSaveModel.Save(ModelSaveContext ctx) =>

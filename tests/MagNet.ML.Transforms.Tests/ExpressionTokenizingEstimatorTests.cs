@@ -65,7 +65,7 @@ public sealed class ExpressionTokenizingEstimatorTests
     {
         var data = Texts("x");
         var fitted = Ml.Transforms.TokenizeReferringExpression().Fit(data);
-        EstimatorContractChecks.IsNotAMapperAndCannotBeSavedInAZip(Ml, fitted, data.Schema, "TokenizeReferringExpression");
+        EstimatorContractChecks.IsARowMapperButCannotBeSavedInAZip(Ml, fitted, data, "TokenizeReferringExpression");
     }
 
     [TestMethod]
@@ -79,6 +79,19 @@ public sealed class ExpressionTokenizingEstimatorTests
         CollectionAssert.AreEqual(new long[] { 1, 1, 1, 1, 1, 0 }, rows[1].AttentionMask[..6]);
         CollectionAssert.AreEqual(new long[] { 101, 102, 0 }, rows[2].TokenIds[..3]);
         Assert.AreEqual("man on right", rows[1].Expression);
+    }
+
+    [TestMethod]
+    public void PredictionEngineTokenizesOneExpressionAtATime()
+    {
+        var fitted = Ml.Transforms.TokenizeReferringExpression().Fit(Texts("x"));
+        using var engine = Ml.Model.CreatePredictionEngine<TextRow, TokenRow>(fitted);
+        // Hand-looked-up ids, as above; the second call must not reuse the first row's result.
+        var first = engine.Predict(new TextRow { Expression = "man on right" });
+        CollectionAssert.AreEqual(new long[] { 101, 2158, 2006, 2157, 102, 0 }, first.TokenIds[..6]);
+        var second = engine.Predict(new TextRow { Expression = "" });
+        CollectionAssert.AreEqual(new long[] { 101, 102, 0 }, second.TokenIds[..3]);
+        CollectionAssert.AreEqual(new long[] { 1, 1, 0 }, second.AttentionMask[..3]);
     }
 
     [TestMethod]

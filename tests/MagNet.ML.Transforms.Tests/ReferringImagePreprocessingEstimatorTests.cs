@@ -50,7 +50,7 @@ public sealed class ReferringImagePreprocessingEstimatorTests
         using var fixture = new ImageFolderFixture();
         var data = fixture.Loaded(Ml);
         var fitted = Ml.Transforms.PreprocessReferringImage(imageSize: 2).Fit(data);
-        EstimatorContractChecks.IsNotAMapperAndCannotBeSavedInAZip(Ml, fitted, data.Schema, "PreprocessReferringImage");
+        EstimatorContractChecks.IsARowMapperButCannotBeSavedInAZip(Ml, fitted, data, "PreprocessReferringImage");
     }
 
     [TestMethod]

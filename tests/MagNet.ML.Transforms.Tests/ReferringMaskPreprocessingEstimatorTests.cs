@@ -47,6 +47,6 @@ public sealed class ReferringMaskPreprocessingEstimatorTests
         using var fixture = new ImageFolderFixture();
         var data = fixture.Loaded(Ml);
         var fitted = Ml.Transforms.PreprocessReferringMask(imageSize: 4).Fit(data);
-        EstimatorContractChecks.IsNotAMapperAndCannotBeSavedInAZip(Ml, fitted, data.Schema, "PreprocessReferringMask");
+        EstimatorContractChecks.IsARowMapperButCannotBeSavedInAZip(Ml, fitted, data, "PreprocessReferringMask");
     }
 }

@@ -23,7 +23,7 @@ public sealed class MagNetBackbone : nn.Module<Tensor, Tensor, Tensor, BackboneO
     {
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
-        image_model = new MultiModalSwin(config.ImageModel.Kwargs, config.LanguageModel.Config.HiddenSize);
+        image_model = new MultiModalSwin(config.ImageModel.Kwargs, config.LanguageModel.Config.HiddenSize, config.UseCam);
         language_model = new MultiModalBert(config.LanguageModel, config.LanguagePwamQuirk);
         RegisterComponents();
     }

@@ -38,6 +38,15 @@ public sealed class MagNetConfig
     [JsonPropertyName("language_pwam_quirk")] public bool LanguagePwamQuirk { get; set; } = true;
 
     /// <summary>
+    /// True (MagNet) builds the Cross-modal Alignment Module in every image stage: pyramid-pooled PWAMs and the mixer
+    /// that produces the decoder feature Y_i. False (LAVT's stage, for ablation) builds no <c>pyramids</c>,
+    /// <c>fusions</c> or <c>mixer</c>, and the decoder feature is <c>Y_i = image_model.norm{i}(F)</c>, the stage's
+    /// output LayerNorm applied to the main PWAM output F (so every stage needs an output norm: out_indices must be
+    /// [0,1,2,3]).
+    /// </summary>
+    [JsonPropertyName("use_cam")] public bool UseCam { get; set; } = true;
+
+    /// <summary>
     /// Output width of <c>lang_proj</c>, the projection of the sentence feature used by the Cross-modal Alignment Loss
     /// (256 in the official model, where it equals the mask-feature width; not used at inference).
     /// </summary>
@@ -220,5 +229,12 @@ public sealed class MagNetConfig
     /// last layer, the head's input shapes matching the backbone, ...).
     /// </summary>
     /// <exception cref="ArgumentException">The first invalid value; the message names the JSON field and the fault.</exception>
-    public void Validate() => MagNetConfigValidator.Validate(this);
+    public void Validate()
+    {
+        MagNetConfigValidator.Validate(this);
+        if (!UseCam && !Enumerable.Range(0, 4).All(i => ImageModel.Kwargs.OutIndices.Contains(i)))
+            throw new ArgumentException(
+                $"image_model.kwargs.out_indices is [{string.Join(", ", ImageModel.Kwargs.OutIndices)}]; with use_cam false the decoder " +
+                "features are the stage output norms norm0..norm3, so it must be [0, 1, 2, 3].");
+    }
 }

@@ -25,7 +25,7 @@ public sealed class MagNetModel : nn.Module<Tensor, Tensor, Tensor, MagNetOutput
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         Config = config;
-        image_model = new MultiModalSwin(config.ImageModel.Kwargs, config.LanguageModel.Config.HiddenSize);
+        image_model = new MultiModalSwin(config.ImageModel.Kwargs, config.LanguageModel.Config.HiddenSize, config.UseCam);
         language_model = new MultiModalBert(config.LanguageModel, config.LanguagePwamQuirk);
         classifier = new MaskFormerHead(HeadOptions(config));
         lang_proj = nn.Linear(config.LanguageModel.Config.HiddenSize, config.LangProjDim);

@@ -8,7 +8,7 @@ namespace MagNet.ML.Modeling;
 /// MagNet's image encoder (official <c>MultiModalSwin</c>, state-dict prefix <c>image_model.</c>): the Swin stem
 /// <c>patch_embed</c> (+ optional <c>absolute_pos_embed</c>), four <c>layers</c> (<see cref="MultiModalSwinLayer"/>)
 /// and the output norms <c>norm{i}</c> for i in out_indices, which exist in official checkpoints but are not used by
-/// MagNet. The forward is stage-wise so that the text encoder can be interleaved (see <see cref="MagNetBackbone"/>).
+/// MagNet (without the CAM they give the decoder features, as in LAVT). The forward is stage-wise so that the text encoder can be interleaved (see <see cref="MagNetBackbone"/>).
 /// </summary>
 public sealed class MultiModalSwin : nn.Module
 {
@@ -21,13 +21,20 @@ public sealed class MultiModalSwin : nn.Module
     private readonly LayerNorm[] outputNorms;
     private readonly ImageModelConfig config;
 
-    /// <summary>Creates the encoder; the PWAMs read word features of width <paramref name="textDim"/>.</summary>
+    /// <summary>
+    /// Creates the encoder; the PWAMs read word features of width <paramref name="textDim"/>. With
+    /// <paramref name="useCam"/> false the stages have no cross-modal alignment module and the decoder feature of
+    /// stage i is <c>norm{i}</c> of its PWAM output (LAVT), so every stage must be in out_indices.
+    /// </summary>
     /// <exception cref="ArgumentException">A value of <paramref name="config"/> is invalid.</exception>
-    public MultiModalSwin(ImageModelConfig config, int textDim) : base(nameof(MultiModalSwin))
+    public MultiModalSwin(ImageModelConfig config, int textDim, bool useCam = true) : base(nameof(MultiModalSwin))
     {
         ArgumentNullException.ThrowIfNull(config);
         if (textDim < 1) throw new ArgumentOutOfRangeException(nameof(textDim), textDim, "The word feature width must be positive.");
+        if (!useCam && !Enumerable.Range(0, 4).All(i => config.OutIndices.Contains(i)))
+            throw new ArgumentException("Without the CAM every stage needs its output norm: out_indices must be [0, 1, 2, 3].", nameof(config));
         this.config = config;
+        UsesCam = useCam;
         patch_embed = new PatchEmbed(config.PatchSize, config.InChans, config.EmbedDim, config.PatchNorm);
         if (config.Ape)
         {
@@ -42,7 +49,7 @@ public sealed class MultiModalSwin : nn.Module
         for (int i = 0; i < 4; i++)
         {
             stageLayers[i] = new MultiModalSwinLayer(i, config.StageDim(i), config.Depths[i], config.NumHeads[i], config.WindowSize, config,
-                rates.Skip(first).Take(config.Depths[i]).ToArray(), textDim, config.NumHeadsFusion[i], hasDownsample: i < 3);
+                rates.Skip(first).Take(config.Depths[i]).ToArray(), textDim, config.NumHeadsFusion[i], hasDownsample: i < 3, useCam);
             first += config.Depths[i];
         }
         layers = nn.ModuleList(stageLayers);
@@ -61,6 +68,9 @@ public sealed class MultiModalSwin : nn.Module
 
     /// <summary>The hyper-parameters this encoder was built with.</summary>
     public ImageModelConfig Config => config;
+
+    /// <summary>Whether the stages have the cross-modal alignment module (false: LAVT's decoder features).</summary>
+    public bool UsesCam { get; }
 
     /// <summary>
     /// Linear stochastic-depth schedule over all blocks, as Swin: block k of n gets rate·k/(n−1) (0 for a single block).
@@ -94,10 +104,11 @@ public sealed class MultiModalSwin : nn.Module
 
     /// <summary>
     /// The fusion step of stage <paramref name="stage"/> (0-based): words <paramref name="l"/> [B, D, T], 0/1 mask
-    /// <paramref name="lMask"/> [B, T, 1]; see <see cref="MultiModalSwinLayer.ForwardFusion"/>.
+    /// <paramref name="lMask"/> [B, T, 1]; see <see cref="MultiModalSwinLayer.ForwardFusion"/> (without the CAM it
+    /// gets <c>norm{stage}</c>).
     /// </summary>
     public ImageStageOutput ForwardFusion(int stage, Tensor x, long height, long width, Tensor l, Tensor lMask) =>
-        layers[stage].ForwardFusion(x, height, width, l, lMask);
+        layers[stage].ForwardFusion(x, height, width, l, lMask, UsesCam ? null : outputNorms[stage]);
 
     private void InitializeWeights()
     {

@@ -10,6 +10,8 @@ namespace MagNet.ML.Modeling;
 /// (Linear → GELU → Linear → Tanh, no biases), the cross-modal alignment module — <c>pyramids</c> (pool p → Conv1x1
 /// C→4C → LayerNorm2d → Conv1x1 4C→C → GELU → Conv1x1 C→C/4 per bin p ∈ {1,2,3,6}), their PWAMs <c>fusions</c>, and
 /// <c>mixer</c> (Linear 2C→C → LayerNorm → Linear C→C → GELU) — and <c>downsample</c> (PatchMerging, all stages but the last).
+/// Without the CAM (<see cref="MagNetConfig.UseCam"/> false, LAVT's stage) there are no <c>pyramids</c>,
+/// <c>fusions</c> or <c>mixer</c>, and the decoder feature is the encoder's output norm applied to the PWAM output.
 /// </summary>
 public sealed class MultiModalSwinLayer : nn.Module
 {
@@ -20,9 +22,9 @@ public sealed class MultiModalSwinLayer : nn.Module
     private readonly ModuleList<SwinTransformerBlock> blocks;
     private readonly ImagePwam fusion;
     private readonly Sequential res_gate;
-    private readonly ModuleList<Sequential> pyramids;
-    private readonly ModuleList<ImagePwam> fusions;
-    private readonly Sequential mixer;
+    private readonly ModuleList<Sequential>? pyramids;
+    private readonly ModuleList<ImagePwam>? fusions;
+    private readonly Sequential? mixer;
     private readonly PatchMerging? downsample; // after the fusion modules, as in the official state dict
 #pragma warning restore IDE1006
     private readonly int dim;
@@ -40,8 +42,9 @@ public sealed class MultiModalSwinLayer : nn.Module
     /// <param name="textDim">Width D of the word features the PWAMs read.</param>
     /// <param name="numHeadsFusion">Heads of this stage's PWAMs.</param>
     /// <param name="hasDownsample">Whether a PatchMerging follows (false for the last stage).</param>
+    /// <param name="useCam">Whether the stage has the cross-modal alignment module (false: LAVT's stage).</param>
     public MultiModalSwinLayer(int stage, int dim, int depth, int numHeads, int windowSize, ImageModelConfig config,
-        IReadOnlyList<double> dropPathRates, int textDim, int numHeadsFusion, bool hasDownsample) : base(nameof(MultiModalSwinLayer))
+        IReadOnlyList<double> dropPathRates, int textDim, int numHeadsFusion, bool hasDownsample, bool useCam = true) : base(nameof(MultiModalSwinLayer))
     {
         this.dim = dim;
         this.windowSize = windowSize;
@@ -54,19 +57,26 @@ public sealed class MultiModalSwinLayer : nn.Module
         downsample = hasDownsample ? new PatchMerging(dim) : null;
         fusion = new ImagePwam(dim, dim, textDim, dim, dim, numHeadsFusion, config.FusionDrop);
         res_gate = nn.Sequential(nn.Linear(dim, dim, hasBias: false), nn.GELU(), nn.Linear(dim, dim, hasBias: false), nn.Tanh());
+        UsesCam = useCam;
         int reduced = dim / 4;
-        pyramids = nn.ModuleList(PyramidBins.Select(bin => nn.Sequential(
-            nn.AdaptiveAvgPool2d(bin),
-            nn.Conv2d(dim, 4 * dim, 1, bias: false),
-            new LayerNorm2d(4 * dim),
-            nn.Conv2d(4 * dim, dim, 1, bias: false),
-            nn.GELU(),
-            nn.Conv2d(dim, reduced, 1, bias: false))).ToArray());
-        fusions = nn.ModuleList(PyramidBins.Select(_ =>
-            new ImagePwam(reduced, reduced, textDim, reduced, reduced, numHeadsFusion, config.FusionDrop)).ToArray());
-        mixer = nn.Sequential(nn.Linear(2 * dim, dim), nn.LayerNorm(dim), nn.Linear(dim, dim), nn.GELU());
+        if (useCam)
+        {
+            pyramids = nn.ModuleList(PyramidBins.Select(bin => nn.Sequential(
+                nn.AdaptiveAvgPool2d(bin),
+                nn.Conv2d(dim, 4 * dim, 1, bias: false),
+                new LayerNorm2d(4 * dim),
+                nn.Conv2d(4 * dim, dim, 1, bias: false),
+                nn.GELU(),
+                nn.Conv2d(dim, reduced, 1, bias: false))).ToArray());
+            fusions = nn.ModuleList(PyramidBins.Select(_ =>
+                new ImagePwam(reduced, reduced, textDim, reduced, reduced, numHeadsFusion, config.FusionDrop)).ToArray());
+            mixer = nn.Sequential(nn.Linear(2 * dim, dim), nn.LayerNorm(dim), nn.Linear(dim, dim), nn.GELU());
+        }
         RegisterComponents();
     }
+
+    /// <summary>Whether this stage has the cross-modal alignment module (pyramids, their PWAMs and the mixer).</summary>
+    public bool UsesCam { get; }
 
     /// <summary>The gate Sequential (its last Linear layer is zero-initialised for training from scratch).</summary>
     internal Sequential ResGate => res_gate;
@@ -93,25 +103,33 @@ public sealed class MultiModalSwinLayer : nn.Module
     /// <summary>
     /// The fusion step on the stage output <paramref name="x"/> [B, H·W, C] with words <paramref name="l"/> [B, D, T]
     /// and the 0/1 word mask <paramref name="lMask"/> [B, T, 1]: CAM + PWAM → decoder feature Y, gated residual → PatchMerging.
+    /// Without the CAM the decoder feature is <paramref name="outputNorm"/> (the encoder's <c>norm{i}</c>, required
+    /// then) applied to the PWAM output, as in LAVT.
     /// </summary>
-    public ImageStageOutput ForwardFusion(Tensor x, long height, long width, Tensor l, Tensor lMask)
+    public ImageStageOutput ForwardFusion(Tensor x, long height, long width, Tensor l, Tensor lMask, LayerNorm? outputNorm = null)
     {
+        if (!UsesCam && outputNorm is null)
+            throw new ArgumentNullException(nameof(outputNorm), "A stage without the CAM needs the encoder's output norm for its decoder feature.");
         using var scope = NewDisposeScope();
         long b = x.shape[0];
-        var map = x.reshape(b, height, width, dim).permute(0, 3, 1, 2);        // [B, C, H, W]
-        var upsampled = new List<Tensor>();
-        for (int k = 0; k < PyramidBins.Count; k++)
+        Tensor? up = null;
+        if (UsesCam)
         {
-            int bin = PyramidBins[k];
-            var pooled = pyramids[k].call(map);                               // [B, C/4, p, p]
-            TensorRecorder.Record($"{recordPrefix}.cam.pool{bin}", pooled);
-            var branch = fusions[k].call(pooled.flatten(2).permute(0, 2, 1), l, lMask);   // [B, p², C/4]
-            TensorRecorder.Record($"{recordPrefix}.cam.pwam{bin}", branch);
-            var branchMap = branch.permute(0, 2, 1).reshape(b, dim / 4, bin, bin);
-            upsampled.Add(nn.functional.interpolate(branchMap, [height, width], mode: InterpolationMode.Bilinear, align_corners: true));
+            var map = x.reshape(b, height, width, dim).permute(0, 3, 1, 2);        // [B, C, H, W]
+            var upsampled = new List<Tensor>();
+            for (int k = 0; k < PyramidBins.Count; k++)
+            {
+                int bin = PyramidBins[k];
+                var pooled = pyramids![k].call(map);                              // [B, C/4, p, p]
+                TensorRecorder.Record($"{recordPrefix}.cam.pool{bin}", pooled);
+                var branch = fusions![k].call(pooled.flatten(2).permute(0, 2, 1), l, lMask);   // [B, p², C/4]
+                TensorRecorder.Record($"{recordPrefix}.cam.pwam{bin}", branch);
+                var branchMap = branch.permute(0, 2, 1).reshape(b, dim / 4, bin, bin);
+                upsampled.Add(nn.functional.interpolate(branchMap, [height, width], mode: InterpolationMode.Bilinear, align_corners: true));
+            }
+            up = torch.cat(upsampled, 1).flatten(2).permute(0, 2, 1);             // [B, HW, C]
+            TensorRecorder.Record($"{recordPrefix}.cam.up", up);
         }
-        var up = torch.cat(upsampled, 1).flatten(2).permute(0, 2, 1);         // [B, HW, C]
-        TensorRecorder.Record($"{recordPrefix}.cam.up", up);
 
         var (pwam, attention) = fusion.ForwardWithAttention(x, l, lMask);
         TensorRecorder.Record($"{recordPrefix}.pwam_att", attention);
@@ -121,7 +139,8 @@ public sealed class MultiModalSwinLayer : nn.Module
         var fused = x + gate * pwam;
         TensorRecorder.Record($"{recordPrefix}.fused", fused);
 
-        var feature = mixer.call(torch.cat([up, pwam], -1)).view(b, height, width, dim).permute(0, 3, 1, 2).contiguous();
+        var mixed = UsesCam ? mixer!.call(torch.cat([up!, pwam], -1)) : outputNorm!.call(pwam);
+        var feature = mixed.view(b, height, width, dim).permute(0, 3, 1, 2).contiguous();
         TensorRecorder.Record($"{recordPrefix}.Y", feature);
 
         if (downsample is null) return new ImageStageOutput(feature.MoveToOuterDisposeScope(), null, height, width);
