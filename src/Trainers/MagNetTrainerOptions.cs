@@ -95,8 +95,8 @@ public sealed partial class MagNetTrainer
         /// Sizes and choices of the Mask Grounding head; null (default) takes the paper's predictor (8 layers × 512,
         /// 8 heads, FFN 3072) for a 768-wide text encoder and a smaller one (2 layers × 128, 4 heads, FFN 512, mask
         /// encoder 32 channels) otherwise. Its <c>TextDimension</c>, <c>VisualDimension</c>, <c>MaxTextTokens</c> and
-        /// <c>VocabularySize</c> are always taken from the model; its <c>LossWeight</c> and <c>MaskedTextPass</c>
-        /// are not read (use <see cref="MaskGroundingLossWeight"/> and <see cref="MaskGroundingTextPass"/>).
+        /// <c>VocabularySize</c> are always taken from the model (the pass and the loss weight are
+        /// <see cref="MaskGroundingTextPass"/> and <see cref="MaskGroundingLossWeight"/>).
         /// </summary>
         public MaskGroundingOptions? MaskGrounding;
 

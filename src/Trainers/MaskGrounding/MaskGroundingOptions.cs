@@ -65,14 +65,6 @@ public sealed class MaskGroundingOptions
     /// </summary>
     public bool TieDecoderToWordEmbeddings { get; set; }
 
-    /// <summary>Which encoder pass the trainer uses for the masked-sentence features. Default
-    /// <see cref="Training.MaskedTextPass.MultimodalPass"/>. Read by the trainer, not by the head.</summary>
-    public MaskedTextPass MaskedTextPass { get; set; } = MaskedTextPass.MultimodalPass;
-
-    /// <summary>Weight of the Mask Grounding loss in the total loss (the script's <c>--smlm_weight</c>). Default 1.0.
-    /// Read by the trainer; <see cref="MaskGroundingHead.Loss"/> returns the unweighted loss.</summary>
-    public double LossWeight { get; set; } = 1.0;
-
     /// <summary>Number of visual-grid tokens, G².</summary>
     public int GridTokens => GridSize * GridSize;
 
