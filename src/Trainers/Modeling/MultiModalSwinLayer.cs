@@ -11,7 +11,7 @@ namespace MagNet.ML.Modeling;
 /// C→4C → LayerNorm2d → Conv1x1 4C→C → GELU → Conv1x1 C→C/4 per bin p ∈ {1,2,3,6}), their PWAMs <c>fusions</c>, and
 /// <c>mixer</c> (Linear 2C→C → LayerNorm → Linear C→C → GELU) — and <c>downsample</c> (PatchMerging, all stages but the last).
 /// </summary>
-public sealed class MultiModalSwinLayer : nn.Module
+public sealed partial class MultiModalSwinLayer : nn.Module
 {
     /// <summary>The pyramid bins of the CAM, in the order of <c>pyramids</c> and <c>fusions</c>.</summary>
     public static readonly IReadOnlyList<int> PyramidBins = [1, 2, 3, 6];
