@@ -24,18 +24,25 @@ namespace MagNet.ML;
 /// </remarks>
 public static class MagNetOnnxExporter
 {
+    // Protobuf messages are limited to 2 GiB; keep room for the graph itself.
+    private const long MaxProtobufBytes = 2_000_000_000;
+
     /// <summary>
     /// Exports <paramref name="model"/> to <paramref name="path"/> (written to a temporary file first, then moved, so
     /// a failure leaves no partial file).
     /// </summary>
     /// <exception cref="ArgumentException">An option is invalid.</exception>
-    /// <exception cref="NotSupportedException">The model contains a layer the exporter cannot write.</exception>
+    /// <exception cref="NotSupportedException">The model contains a layer the exporter cannot write, or its weights exceed the 2 GB a protobuf file can hold.</exception>
     public static MagNetOnnxExportSummary Export(MagNetModel model, string path, MagNetOnnxExportOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
         options ??= new MagNetOnnxExportOptions();
         var proto = BuildModel(model, options);
+        long bytes = proto.Graph.Initializer.Sum(t => (long)t.RawData.Length);
+        if (bytes > MaxProtobufBytes)
+            throw new NotSupportedException(
+                $"The model's weights take {bytes:N0} bytes; a single ONNX protobuf file holds at most 2 GB and this exporter does not write external data files.");
         string fullPath = Path.GetFullPath(path);
         string? folder = Path.GetDirectoryName(fullPath);
         if (folder is not null) Directory.CreateDirectory(folder);

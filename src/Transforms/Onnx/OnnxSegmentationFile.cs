@@ -21,7 +21,7 @@ internal static class OnnxSegmentationFile
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    public static void Write(string path, ReferringSegmentationOnnxEstimator.Options options, OnnxSegmentationContract contract, byte[]? modelBytes)
+    public static void Write(string path, ReferringSegmentationOnnxEstimator.Options options, OnnxSegmentationContract contract, byte[]? modelBytes, byte[]? vocabulary)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         string fullPath = Path.GetFullPath(path);
@@ -41,7 +41,7 @@ internal static class OnnxSegmentationFile
                     AttentionMaskInputName = options.AttentionMaskInputName, MaskLogitsOutputName = options.MaskLogitsOutputName,
                     ClassLogitsOutputName = options.ClassLogitsOutputName, ImageSize = contract.ImageSize, MaxTokens = contract.MaxTokens,
                     BatchSize = contract.BatchSize, MaskThreshold = options.MaskThreshold,
-                    Vocabulary = options.VocabularyPath is null ? DefaultVocabulary : VocabularyEntry,
+                    Vocabulary = vocabulary is null ? DefaultVocabulary : VocabularyEntry,
                 };
                 using (var stream = zip.CreateEntry(HeaderEntry).Open()) JsonSerializer.Serialize(stream, header, Json);
                 using (var stream = zip.CreateEntry(ModelEntry, CompressionLevel.Fastest).Open())
@@ -53,11 +53,10 @@ internal static class OnnxSegmentationFile
                         model.CopyTo(stream);
                     }
                 }
-                if (options.VocabularyPath is not null)
+                if (vocabulary is not null)
                 {
                     using var stream = zip.CreateEntry(VocabularyEntry).Open();
-                    using var vocabulary = File.OpenRead(options.VocabularyPath);
-                    vocabulary.CopyTo(stream);
+                    stream.Write(vocabulary);
                 }
             }
             File.Move(temporary, fullPath, overwrite: true);

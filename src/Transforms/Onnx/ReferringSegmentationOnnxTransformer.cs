@@ -27,6 +27,7 @@ public sealed class ReferringSegmentationOnnxTransformer : ColumnAppendingTransf
 {
     private readonly ReferringSegmentationOnnxEstimator.Options _options;
     private readonly byte[]? _modelBytes;
+    private readonly byte[]? _vocabularyBytes;
     private readonly OnnxTransformer _onnx;
     private bool _disposed;
 
@@ -35,6 +36,8 @@ public sealed class ReferringSegmentationOnnxTransformer : ColumnAppendingTransf
     {
         _options = options.Clone();
         _modelBytes = modelBytes;
+        // Kept so that Save works even after the vocabulary file is gone (a loaded transformer's is temporary).
+        _vocabularyBytes = _options.VocabularyPath is null ? null : File.ReadAllBytes(_options.VocabularyPath);
         Contract = contract;
         Tokenizer = tokenizer;
         Tensorizer = tensorizer;
@@ -87,7 +90,7 @@ public sealed class ReferringSegmentationOnnxTransformer : ColumnAppendingTransf
     public void Save(string path)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        OnnxSegmentationFile.Write(path, _options, Contract, _modelBytes);
+        OnnxSegmentationFile.Write(path, _options, Contract, _modelBytes, _vocabularyBytes);
     }
 
     /// <summary>

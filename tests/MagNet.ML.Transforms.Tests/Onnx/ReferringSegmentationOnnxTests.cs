@@ -163,6 +163,42 @@ public sealed class ReferringSegmentationOnnxTests
     }
 
     [TestMethod]
+    public void CustomVocabularyTravelsInTheFileAndSurvivesASecondSave()
+    {
+        string folder = TestImages.TempFolder();
+        try
+        {
+            // A vocabulary file with bert-base-uncased's content: the saved file must carry it, and a loaded transformer
+            // (whose vocabulary file was temporary) must save it again.
+            string vocabulary = System.IO.Path.Combine(folder, "vocab.txt");
+            using (var source = BertVocabulary.OpenDefault())
+            using (var target = File.Create(vocabulary))
+                source.CopyTo(target);
+            var options = OfficialOptions();
+            options.VocabularyPath = vocabulary;
+            var data = FixtureRows(1);
+            string first = System.IO.Path.Combine(folder, "first.zip"), second = System.IO.Path.Combine(folder, "second.zip");
+            List<OutputRow> expected;
+            using (var transformer = Ml.Transforms.ApplyReferringSegmentationOnnx(options).Fit(data))
+            {
+                expected = Score(transformer, data);
+                transformer.Save(first);
+            }
+            File.Delete(vocabulary);
+            using (var loaded = ReferringSegmentationOnnxTransformer.Load(Ml, first))
+                loaded.Save(second);
+            using var again = ReferringSegmentationOnnxTransformer.Load(Ml, second);
+            using (var zip = System.IO.Compression.ZipFile.OpenRead(second))
+                Assert.IsNotNull(zip.GetEntry("vocab.txt"));
+            CollectionAssert.AreEqual(expected[0].Probability, Score(again, data)[0].Probability);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [TestMethod]
     public void FilesThatAreNotSavedTransformersAreRefused()
     {
         Assert.ThrowsExactly<FileNotFoundException>(() => ReferringSegmentationOnnxTransformer.Load(Ml, "missing.zip"));
