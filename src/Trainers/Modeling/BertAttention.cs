@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace MagNet.ML.Modeling;
 
 /// <summary>BERT attention block: <c>self</c> (<see cref="BertSelfAttention"/>) then <c>output</c> (projection, residual, LayerNorm).</summary>
-public sealed class BertAttention : nn.Module<Tensor, Tensor, Tensor>
+public sealed partial class BertAttention : nn.Module<Tensor, Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly BertSelfAttention @self;

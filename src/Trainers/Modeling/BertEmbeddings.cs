@@ -8,7 +8,7 @@ namespace MagNet.ML.Modeling;
 /// BERT embeddings (Hugging Face names): <c>word_embeddings</c> + <c>position_embeddings</c> (positions 0..T−1) +
 /// <c>token_type_embeddings</c> (type 0) → <c>LayerNorm</c> → dropout.
 /// </summary>
-public sealed class BertEmbeddings : nn.Module<Tensor, Tensor>
+public sealed partial class BertEmbeddings : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly Embedding word_embeddings;

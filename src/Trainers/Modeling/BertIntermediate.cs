@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace MagNet.ML.Modeling;
 
 /// <summary>BERT feed-forward expansion: <c>dense</c> (D → intermediate_size) then the activation (exact GELU or ReLU).</summary>
-public sealed class BertIntermediate : nn.Module<Tensor, Tensor>
+public sealed partial class BertIntermediate : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly Linear dense;

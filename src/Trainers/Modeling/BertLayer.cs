@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace MagNet.ML.Modeling;
 
 /// <summary>One BERT transformer layer: <c>attention</c>, <c>intermediate</c>, <c>output</c> (Hugging Face names).</summary>
-public sealed class BertLayer : nn.Module<Tensor, Tensor, Tensor>
+public sealed partial class BertLayer : nn.Module<Tensor, Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly BertAttention attention;

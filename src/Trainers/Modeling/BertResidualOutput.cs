@@ -8,7 +8,7 @@ namespace MagNet.ML.Modeling;
 /// BERT's projection-plus-residual sub-layer (Hugging Face <c>BertSelfOutput</c> and <c>BertOutput</c>, same shape):
 /// <c>dense</c> → dropout → <c>LayerNorm</c>(· + residual).
 /// </summary>
-public sealed class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
+public sealed partial class BertResidualOutput : nn.Module<Tensor, Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly Linear dense;

@@ -8,7 +8,7 @@ namespace MagNet.ML.Modeling;
 /// BERT multi-head self-attention (<c>query</c>, <c>key</c>, <c>value</c>): scores QKᵀ/√d_head plus the additive
 /// extended mask, softmax, dropout, weighted values; heads concatenated.
 /// </summary>
-public sealed class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
+public sealed partial class BertSelfAttention : nn.Module<Tensor, Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly Linear query;

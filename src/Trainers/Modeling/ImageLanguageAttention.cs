@@ -10,7 +10,7 @@ namespace MagNet.ML.Modeling;
 /// the words times the 0/1 word mask, scores scaled by key_channels^−0.5 plus (1e4·m − 1e4), softmax over words, and
 /// <c>W</c> = Linear + LayerNorm on the attended values.
 /// </summary>
-public sealed class ImageLanguageAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
+public sealed partial class ImageLanguageAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly Sequential f_key;

@@ -9,7 +9,7 @@ namespace MagNet.ML.Modeling;
 /// multiplied by <c>image_lang_att</c> (<see cref="ImageLanguageAttention"/>), then <c>project_mm</c>
 /// (Conv1x1 → GELU → dropout).
 /// </summary>
-public sealed class ImagePwam : nn.Module<Tensor, Tensor, Tensor, Tensor>
+public sealed partial class ImagePwam : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly Sequential vis_project;

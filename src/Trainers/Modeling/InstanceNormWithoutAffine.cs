@@ -7,7 +7,7 @@ namespace MagNet.ML.Modeling;
 /// <c>nn.InstanceNorm1d(affine=False, track_running_stats=False)</c>: normalises each channel of a [B, C, L] tensor over
 /// L with the biased variance (eps 1e-5). It has no parameters and no buffers, like the PyTorch module.
 /// </summary>
-public sealed class InstanceNormWithoutAffine : nn.Module<Tensor, Tensor>
+public sealed partial class InstanceNormWithoutAffine : nn.Module<Tensor, Tensor>
 {
     private readonly double eps;
 

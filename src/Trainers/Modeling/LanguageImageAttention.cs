@@ -16,7 +16,7 @@ namespace MagNet.ML.Modeling;
 /// passes that mask or a proper 0/1 mask (see <see cref="MagNetConfig.LanguagePwamQuirk"/>); this class applies
 /// whatever it is given, in the official order of operations.
 /// </remarks>
-public sealed class LanguageImageAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
+public sealed partial class LanguageImageAttention : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly Sequential f_query;

@@ -8,7 +8,7 @@ namespace MagNet.ML.Modeling;
 /// Language-side PWAM: <c>vis_project</c> (Linear → GELU → dropout, on the words despite its name) multiplied by
 /// <c>image_lang_att</c> (<see cref="LanguageImageAttention"/>), then <c>project_mm</c> (Conv1x1 → GELU → dropout).
 /// </summary>
-public sealed class LanguagePwam : nn.Module<Tensor, Tensor, Tensor, Tensor>
+public sealed partial class LanguagePwam : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly Sequential vis_project;

@@ -8,7 +8,7 @@ namespace MagNet.ML.Modeling;
 /// Channels-first LayerNorm over dimension 1 of a [B, C, H, W] map (the CAM pyramids' norm):
 /// (x − mean_C) / sqrt(var_C + eps), then a per-channel weight and bias. Parameters <c>weight</c> and <c>bias</c>.
 /// </summary>
-public sealed class LayerNorm2d : nn.Module<Tensor, Tensor>
+public sealed partial class LayerNorm2d : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly Parameter weight;

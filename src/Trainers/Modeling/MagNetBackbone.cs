@@ -10,7 +10,7 @@ namespace MagNet.ML.Modeling;
 /// For each stage i = 1..4: image stage i (Swin blocks) → BERT group i → image PWAM + CAM i (→ Y_i) → language PWAM i
 /// (reading the pre-fusion image tokens) → PatchMerging.
 /// </summary>
-public sealed class MagNetBackbone : nn.Module<Tensor, Tensor, Tensor, BackboneOutput>
+public sealed partial class MagNetBackbone : nn.Module<Tensor, Tensor, Tensor, BackboneOutput>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly MultiModalSwin image_model;

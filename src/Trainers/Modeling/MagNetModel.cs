@@ -10,7 +10,7 @@ namespace MagNet.ML.Modeling;
 /// (<c>classifier</c>) and <c>lang_proj</c> (used only by the training losses). Its state-dict names and order equal
 /// the official checkpoint's, so released weights load without renaming.
 /// </summary>
-public sealed class MagNetModel : nn.Module<Tensor, Tensor, Tensor, MagNetOutput>
+public sealed partial class MagNetModel : nn.Module<Tensor, Tensor, Tensor, MagNetOutput>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly MultiModalSwin image_model;

@@ -11,7 +11,7 @@ namespace MagNet.ML.Modeling;
 /// (Linear → ReLU → Linear → Tanh, no biases) and a LayerNorm <c>norms.{i}</c> whose output the official model computes
 /// and discards.
 /// </summary>
-public sealed class MultiModalBert : nn.Module
+public sealed partial class MultiModalBert : nn.Module
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly BertEmbeddings embeddings;

@@ -10,7 +10,7 @@ namespace MagNet.ML.Modeling;
 /// and the output norms <c>norm{i}</c> for i in out_indices, which exist in official checkpoints but are not used by
 /// MagNet (without the CAM they give the decoder features, as in LAVT). The forward is stage-wise so that the text encoder can be interleaved (see <see cref="MagNetBackbone"/>).
 /// </summary>
-public sealed class MultiModalSwin : nn.Module
+public sealed partial class MultiModalSwin : nn.Module
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly PatchEmbed patch_embed;

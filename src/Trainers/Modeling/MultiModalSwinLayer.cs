@@ -13,7 +13,7 @@ namespace MagNet.ML.Modeling;
 /// Without the CAM (<see cref="MagNetConfig.UseCam"/> false, LAVT's stage) there are no <c>pyramids</c>,
 /// <c>fusions</c> or <c>mixer</c>, and the decoder feature is the encoder's output norm applied to the PWAM output.
 /// </summary>
-public sealed class MultiModalSwinLayer : nn.Module
+public sealed partial class MultiModalSwinLayer : nn.Module
 {
     /// <summary>The pyramid bins of the CAM, in the order of <c>pyramids</c> and <c>fusions</c>.</summary>
     public static readonly IReadOnlyList<int> PyramidBins = [1, 2, 3, 6];

@@ -8,7 +8,7 @@ namespace MagNet.ML.Modeling;
 /// The Swin stem: zero-pads the image to a multiple of the patch size, <c>proj</c> Conv2d(in, C, patch, stride patch),
 /// then (with patch_norm) <c>norm</c> LayerNorm over channels. Output [B, C, H/patch, W/patch].
 /// </summary>
-public sealed class PatchEmbed : nn.Module<Tensor, Tensor>
+public sealed partial class PatchEmbed : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly Conv2d proj;

@@ -8,7 +8,7 @@ namespace MagNet.ML.Modeling;
 /// Swin down-sampling: pads odd sizes, concatenates the 2×2 neighbours [x(0::2,0::2), x(1::2,0::2), x(0::2,1::2),
 /// x(1::2,1::2)] → <c>norm</c> LayerNorm(4C) → <c>reduction</c> Linear(4C, 2C, no bias).
 /// </summary>
-public sealed class PatchMerging : nn.Module
+public sealed partial class PatchMerging : nn.Module
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly Linear reduction;

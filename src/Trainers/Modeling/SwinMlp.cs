@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace MagNet.ML.Modeling;
 
 /// <summary>The Swin block MLP: <c>fc1</c> → GELU → dropout → <c>fc2</c> → dropout.</summary>
-public sealed class SwinMlp : nn.Module<Tensor, Tensor>
+public sealed partial class SwinMlp : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly Linear fc1;

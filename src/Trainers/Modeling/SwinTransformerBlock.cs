@@ -8,7 +8,7 @@ namespace MagNet.ML.Modeling;
 /// One Swin block (mmseg/official style): <c>norm1</c> → zero-pad to window multiples → (cyclic shift) → window attention
 /// → merge, un-shift, crop → residual with drop path; then <c>norm2</c> → <c>mlp</c> → residual with drop path.
 /// </summary>
-public sealed class SwinTransformerBlock : nn.Module
+public sealed partial class SwinTransformerBlock : nn.Module
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly LayerNorm norm1;

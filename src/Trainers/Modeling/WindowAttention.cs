@@ -9,7 +9,7 @@ namespace MagNet.ML.Modeling;
 /// <c>relative_position_bias_table</c> [(2w−1)², heads], <c>qkv</c>, <c>proj</c>, and the persistent buffer
 /// <c>relative_position_index</c> [w², w²] (int64) that picks a table row for every pair of window positions.
 /// </summary>
-public sealed class WindowAttention : nn.Module<Tensor, Tensor?, Tensor>
+public sealed partial class WindowAttention : nn.Module<Tensor, Tensor?, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly Parameter relative_position_bias_table;

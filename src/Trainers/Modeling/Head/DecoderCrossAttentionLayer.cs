@@ -10,7 +10,7 @@ namespace MagNet.ML.Modeling;
 /// queries (plus their positional embedding) attend to one level of memory (keys = memory + position, values = memory).
 /// Post-norm: <c>norm(q + attn)</c>; pre-norm: <c>q + attn(norm(q))</c>. State-dict names: <c>multihead_attn.*</c>, <c>norm</c>.
 /// </summary>
-public sealed class DecoderCrossAttentionLayer : Module<Tensor, Tensor, Tensor?, Tensor, Tensor, Tensor>
+public sealed partial class DecoderCrossAttentionLayer : Module<Tensor, Tensor, Tensor?, Tensor, Tensor, Tensor>
 {
     private readonly bool preNorm;
 

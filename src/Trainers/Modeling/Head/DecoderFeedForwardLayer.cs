@@ -10,7 +10,7 @@ namespace MagNet.ML.Modeling;
 /// Post-norm: <c>norm(x + linear2(relu(linear1(x))))</c>; pre-norm: <c>x + linear2(relu(linear1(norm(x))))</c>.
 /// State-dict names: <c>linear1</c>, <c>linear2</c>, <c>norm</c>.
 /// </summary>
-public sealed class DecoderFeedForwardLayer : Module<Tensor, Tensor>
+public sealed partial class DecoderFeedForwardLayer : Module<Tensor, Tensor>
 {
     private readonly bool preNorm;
 

@@ -10,7 +10,7 @@ namespace MagNet.ML.Modeling;
 /// carry the positional embedding, values do not. Post-norm: <c>norm(q + attn)</c>; pre-norm: <c>q + attn(norm(q))</c>.
 /// State-dict names: <c>self_attn.*</c>, <c>norm</c>.
 /// </summary>
-public sealed class DecoderSelfAttentionLayer : Module<Tensor, Tensor, Tensor>
+public sealed partial class DecoderSelfAttentionLayer : Module<Tensor, Tensor, Tensor>
 {
     private readonly bool preNorm;
 

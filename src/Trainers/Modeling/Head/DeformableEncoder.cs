@@ -9,7 +9,7 @@ namespace MagNet.ML.Modeling;
 /// <c>layers.{j}.*</c>). Every token's reference point is the centre of its own cell, ((j+0.5)/w, (i+0.5)/h), used
 /// for every level (no padding, so all valid ratios are 1).
 /// </summary>
-public sealed class DeformableEncoder : nn.Module<Tensor, Tensor, IReadOnlyList<(long Height, long Width)>, Tensor>
+public sealed partial class DeformableEncoder : nn.Module<Tensor, Tensor, IReadOnlyList<(long Height, long Width)>, Tensor>
 {
 #pragma warning disable IDE1006 // PyTorch attribute names are the state-dict keys.
     private readonly ModuleList<DeformableEncoderLayer> layers;

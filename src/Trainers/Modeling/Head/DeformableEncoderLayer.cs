@@ -10,7 +10,7 @@ namespace MagNet.ML.Modeling;
 /// <c>x = norm1(x + MSDeformAttn(x + pos, ref, x))</c>, then <c>x = norm2(x + linear2(relu(linear1(x))))</c>.
 /// State-dict names: <c>self_attn.*</c>, <c>norm1</c>, <c>linear1</c>, <c>linear2</c>, <c>norm2</c>.
 /// </summary>
-public sealed class DeformableEncoderLayer : Module<Tensor, Tensor, Tensor, IReadOnlyList<(long Height, long Width)>, Tensor>
+public sealed partial class DeformableEncoderLayer : Module<Tensor, Tensor, Tensor, IReadOnlyList<(long Height, long Width)>, Tensor>
 {
 #pragma warning disable IDE1006 // PyTorch attribute names are the state-dict keys.
     private readonly MultiScaleDeformableAttention self_attn;

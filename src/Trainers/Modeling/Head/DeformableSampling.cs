@@ -9,7 +9,7 @@ namespace MagNet.ML.Modeling;
 /// Deformable DETR, <c>ms_deform_attn_core_pytorch</c>): every head samples its value map of each level bilinearly
 /// (zero padding, <c>align_corners=false</c>) at the given locations and sums the samples with the attention weights.
 /// </summary>
-public static class DeformableSampling
+public static partial class DeformableSampling
 {
     /// <summary>
     /// Samples and aggregates values.

@@ -9,7 +9,7 @@ namespace MagNet.ML.Modeling;
 /// state-dict names <c>level_embed</c> and <c>encoder.*</c>): flattens the projected levels, adds a learnable level
 /// embedding to each level's position encoding, and runs the <see cref="DeformableEncoder"/>.
 /// </summary>
-public sealed class DeformableTransformer : nn.Module<IReadOnlyList<Tensor>, IReadOnlyList<Tensor>, Tensor>
+public sealed partial class DeformableTransformer : nn.Module<IReadOnlyList<Tensor>, IReadOnlyList<Tensor>, Tensor>
 {
 #pragma warning disable IDE1006 // PyTorch attribute names are the state-dict keys.
     private readonly Parameter level_embed;

@@ -9,7 +9,7 @@ namespace MagNet.ML.Modeling;
 /// The multi-layer perceptron that turns decoder queries into mask embeddings (Mask2Former's <c>MLP</c>): linear
 /// layers with ReLU between them, none after the last. State-dict names: <c>layers.{i}</c>.
 /// </summary>
-public sealed class MaskEmbeddingMlp : Module<Tensor, Tensor>
+public sealed partial class MaskEmbeddingMlp : Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // PyTorch attribute names are the state-dict keys.
     private readonly ModuleList<Linear> layers;

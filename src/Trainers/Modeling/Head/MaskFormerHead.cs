@@ -9,7 +9,7 @@ namespace MagNet.ML.Modeling;
 /// <see cref="MaskedTransformerDecoder"/>. Its state-dict names are the official <c>classifier.*</c> names without the
 /// prefix (<c>pixel_decoder.*</c>, <c>predictor.*</c>), so official weights load unchanged.
 /// </summary>
-public sealed class MaskFormerHead : nn.Module<Tensor, Tensor, Tensor, Tensor, MaskFormerHeadOutput>
+public sealed partial class MaskFormerHead : nn.Module<Tensor, Tensor, Tensor, Tensor, MaskFormerHeadOutput>
 {
 #pragma warning disable IDE1006 // PyTorch attribute names are the state-dict keys.
     private readonly PixelDecoder pixel_decoder;

@@ -15,7 +15,7 @@ namespace MagNet.ML.Modeling;
 /// <c>query_feat</c>, <c>query_embed</c>, <c>level_embed</c>, <c>input_proj</c> (empty when the pixel-decoder width
 /// equals the hidden width), <c>class_embed</c>, <c>mask_embed.layers</c>.
 /// </summary>
-public sealed class MaskedTransformerDecoder : Module<IReadOnlyList<Tensor>, Tensor, MaskedTransformerDecoderOutput>
+public sealed partial class MaskedTransformerDecoder : Module<IReadOnlyList<Tensor>, Tensor, MaskedTransformerDecoderOutput>
 {
     private readonly long heads, hiddenDim;
 

@@ -11,7 +11,7 @@ namespace MagNet.ML.Modeling;
 /// values are sampled with <see cref="DeformableSampling"/>. State-dict names: <c>sampling_offsets</c>,
 /// <c>attention_weights</c>, <c>value_proj</c>, <c>output_proj</c>.
 /// </summary>
-public sealed class MultiScaleDeformableAttention : Module<Tensor, Tensor, Tensor, IReadOnlyList<(long Height, long Width)>, Tensor>
+public sealed partial class MultiScaleDeformableAttention : Module<Tensor, Tensor, Tensor, IReadOnlyList<(long Height, long Width)>, Tensor>
 {
     private readonly long modelDim, heads, levels, points;
 

@@ -10,7 +10,7 @@ namespace MagNet.ML.Modeling;
 /// a packed <c>in_proj_weight</c> [3E, E] / <c>in_proj_bias</c> [3E] (query, key, value rows in that order) and
 /// <c>out_proj</c>. Scores are <c>(q/√d)·kᵀ</c>; a boolean mask marks with <c>true</c> the pairs that may not attend.
 /// </summary>
-public sealed class PackedMultiheadAttention : Module<Tensor, Tensor, Tensor, Tensor?, Tensor>
+public sealed partial class PackedMultiheadAttention : Module<Tensor, Tensor, Tensor, Tensor?, Tensor>
 {
     private readonly long embedDim, heads;
 

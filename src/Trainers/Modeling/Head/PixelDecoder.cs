@@ -11,7 +11,7 @@ namespace MagNet.ML.Modeling;
 /// the last index is s1 (stride 4). State-dict names: <c>input_proj.{k}.0</c> (1×1 conv), <c>input_proj.{k}.1</c>
 /// (GroupNorm(32)), <c>transformer.*</c>, <c>mask_features</c> (1×1 conv on the finest encoder output).
 /// </summary>
-public sealed class PixelDecoder : Module<IReadOnlyList<Tensor>, PixelDecoderOutput>
+public sealed partial class PixelDecoder : Module<IReadOnlyList<Tensor>, PixelDecoderOutput>
 {
     private readonly long convDim;
 

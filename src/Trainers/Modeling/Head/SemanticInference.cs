@@ -8,7 +8,7 @@ namespace MagNet.ML.Modeling;
 /// The official post-processing (<c>test.py</c>: upsampling, then <c>semantic_inference</c>) that turns the head's
 /// final prediction into a per-pixel probability map.
 /// </summary>
-public static class SemanticInference
+public static partial class SemanticInference
 {
     /// <summary>
     /// Upsamples the mask logits bilinearly (<c>align_corners=true</c>) to <paramref name="outputSize"/>, then returns
