@@ -86,14 +86,17 @@ internal sealed class MagNetBatchInference
             var ids = from_array(_ids).view(Capacity, _maxTokens).narrow(0, 0, count).to(device);
             var attention = from_array(_attention).view(Capacity, _maxTokens).narrow(0, 0, count).to(device);
             using var output = model.forward(image, ids, attention);
-            var probability = SemanticInference.Postprocess(output.Head.PredLogits, output.Head.PredMasks, (s, s));   // [N,1,S,S]
+            var logits = output.Head.PredMasks;                                                                          // [N,1,S/4,S/4]
             var scores = F.softmax(output.Head.PredLogits.select(1, 0), -1).select(1, 0).cpu();                         // [N]
             using (var accessor = scores.data<float>()) accessor.CopyTo(Score.AsSpan(0, count));
             for (int i = 0; i < count; i++)
             {
                 int pixels = Width[i] * Height[i];
-                var resized = F.interpolate(probability.narrow(0, i, 1), [Height[i], Width[i]], mode: InterpolationMode.Bilinear, align_corners: false)
-                    .reshape(-1).cpu();
+                // The official post-processing (semantic_inference), taken straight to the original size: mask logits
+                // upsampled bilinearly with aligned corners, then sigmoid (the one-query class factor is exactly 1).
+                // At H = W = S this is the official probability map; the ONNX transform computes the same.
+                var resized = F.interpolate(logits.narrow(0, i, 1), [Height[i], Width[i]], mode: InterpolationMode.Bilinear, align_corners: true)
+                    .sigmoid().reshape(-1).cpu();
                 if (Probability[i].Length != pixels)
                 {
                     Probability[i] = new float[pixels];

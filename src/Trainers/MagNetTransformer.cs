@@ -15,7 +15,7 @@ namespace MagNet.ML;
 /// <item><term>input <see cref="ImageColumnName"/></term><description>image (MLImage)</description></item>
 /// <item><term>input <see cref="ExpressionColumnName"/></term><description>text</description></item>
 /// <item><term>output <see cref="PredictedMaskColumnName"/></term><description>variable vector of Byte: 0/1, row-major at the original image size (probability &gt; <see cref="Threshold"/>)</description></item>
-/// <item><term>output <see cref="ProbabilityColumnName"/></term><description>variable vector of Single: the official post-processing (mask logits at S/4 upsampled bilinearly with aligned corners to S×S, sigmoid), resized bilinearly (half-pixel centres) to the original size</description></item>
+/// <item><term>output <see cref="ProbabilityColumnName"/></term><description>variable vector of Single: the official post-processing taken to the original size: mask logits at S/4 upsampled bilinearly with aligned corners to H×W, then sigmoid (at H = W = S exactly the official map; the ONNX transform computes the same)</description></item>
 /// <item><term>output <see cref="ScoreColumnName"/></term><description>Single: softmax of the class logits, object class (the target-present score)</description></item>
 /// </list>
 /// <para>Rows run <see cref="BatchSize"/> at a time in eval mode under <c>no_grad</c>, with a dispose scope per batch.

@@ -1,3 +1,4 @@
+using MagNet.ML;
 using Onnx;
 
 namespace MagNet.Cli.Tests;
@@ -35,6 +36,49 @@ public sealed class ExportOnnxCommandTests
         {
             File.Delete(path);
         }
+    }
+
+    [TestMethod]
+    public void ExportsASavedModelFileWithTheSameWeights()
+    {
+        string zip = Path.Combine(Path.GetTempPath(), $"magnet-cli-{Guid.NewGuid():N}.zip");
+        string path = Path.ChangeExtension(zip, ".onnx");
+        try
+        {
+            // A model file made from the official fixture's weights; its export must carry those weights unchanged.
+            var ml = new Microsoft.ML.MLContext(1);
+            var config = MagNetConfig.Load(Fixture("config.json"));
+            var empty = ml.Data.LoadFromEnumerable(Array.Empty<Row>());
+            using (var transformer = ml.Transforms.ApplyReferringSegmentation(Fixture("weights.safetensors"), config).Fit(empty))
+                transformer.Save(zip);
+            var (exit, output, error) = Run("export-onnx", "--model", zip, "--out", path);
+            Assert.AreEqual(0, exit, error);
+            StringAssert.Contains(output, zip);
+            var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(path));
+            var weights = TorchSharp.PyBridge.Safetensors.LoadStateDict(Fixture("weights.safetensors"));
+            var init = model.Graph.Initializer.Single(t => t.Name == "image_model.patch_embed.proj.weight");
+            var expected = weights["image_model.patch_embed.proj.weight"].data<float>().ToArray();
+            var actual = init.RawData.IsEmpty ? init.FloatData.ToArray()
+                : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(init.RawData.Span).ToArray();
+            CollectionAssert.AreEqual(expected, actual);
+
+            (exit, _, error) = Run("export-onnx", "--model", zip, "--config", Fixture("config.json"), "--out", path);
+            Assert.AreEqual(1, exit);
+            StringAssert.Contains(error, "either --model");
+        }
+        finally
+        {
+            File.Delete(zip);
+            File.Delete(path);
+        }
+    }
+
+    private sealed class Row
+    {
+        [Microsoft.ML.Transforms.Image.ImageType(96, 96)]
+        public Microsoft.ML.Data.MLImage Image { get; set; } = null!;
+
+        public string Expression { get; set; } = "";
     }
 
     [TestMethod]

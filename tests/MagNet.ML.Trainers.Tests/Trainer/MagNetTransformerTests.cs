@@ -35,8 +35,8 @@ public sealed class MagNetTransformerTests
     [ClassInitialize]
     public static void Setup(TestContext _) => torch.set_num_threads(1);
 
-    /// <summary>The model's own forward on one image: the S×S probability map and the two class logits.</summary>
-    private static (float[,] Probability, float[] Logits) RunByHand(MagNetTransformer transformer, MLImage image, string expression)
+    /// <summary>The model's own forward on one image: the S×S probability map, the two class logits and the S/4 mask logits.</summary>
+    private static (float[,] Probability, float[] Logits, float[,] MaskLogits) RunByHand(MagNetTransformer transformer, MLImage image, string expression)
     {
         int s = transformer.Config.ImageSize;
         var pixels = new ImageTensorizer(s).Tensorize(image).Pixels;
@@ -51,7 +51,11 @@ public sealed class MagNetTransformerTests
         var map = new float[s, s];
         var flat = probability.reshape(-1).data<float>().ToArray();
         for (int y = 0; y < s; y++) for (int x = 0; x < s; x++) map[y, x] = flat[y * s + x];
-        return (map, output.Head.PredLogits.reshape(-1).data<float>().ToArray());
+        int q = (int)output.Head.PredMasks.shape[^1];
+        var maskLogits = new float[q, q];
+        var m = output.Head.PredMasks.reshape(-1).data<float>().ToArray();
+        for (int y = 0; y < q; y++) for (int x = 0; x < q; x++) maskLogits[y, x] = m[y * q + x];
+        return (map, output.Head.PredLogits.reshape(-1).data<float>().ToArray(), maskLogits);
     }
 
     [TestMethod]
@@ -59,7 +63,7 @@ public sealed class MagNetTransformerTests
     {
         var transformer = TrainedModel.Shared;
         using var image = TestImages.Random(64, 64, seed: 1);
-        var (map, logits) = RunByHand(transformer, image, "the red circle");
+        var (map, logits, _) = RunByHand(transformer, image, "the red circle");
         var prediction = transformer.Predict(image, "the red circle");
 
         Assert.AreEqual(64, prediction.Width);
@@ -76,22 +80,25 @@ public sealed class MagNetTransformerTests
     }
 
     [TestMethod]
-    public void AtAnotherSizeTheProbabilityIsTheMapResizedBilinearlyWithHalfPixelCentres()
+    public void AtAnotherSizeTheProbabilityIsTheSigmoidOfTheLogitsResizedWithAlignedCorners()
     {
         var transformer = TrainedModel.Shared;
-        using var image = TestImages.Random(40, 24, seed: 2);   // 40 wide, 24 high: down in both axes from 64
-        var (map, _) = RunByHand(transformer, image, "the square on the left");
+        using var image = TestImages.Random(40, 24, seed: 2);   // 40 wide, 24 high
+        var (_, _, logits) = RunByHand(transformer, image, "the square on the left");
+        int q = logits.GetLength(0);
         var prediction = transformer.Predict(image, "the square on the left");
         Assert.AreEqual(40, prediction.Width);
         Assert.AreEqual(24, prediction.Height);
         for (int y = 0; y < 24; y++)
             for (int x = 0; x < 40; x++)
             {
-                // Source coordinate of a target pixel centre: (d + 0.5)·in/out − 0.5, clamped at 0; linear weights.
-                double sy = Math.Max(0, (y + 0.5) * 64 / 24 - 0.5), sx = Math.Max(0, (x + 0.5) * 64 / 40 - 0.5);
-                int y0 = (int)sy, x0 = (int)sx, y1 = Math.Min(y0 + 1, 63), x1 = Math.Min(x0 + 1, 63);
+                // Aligned corners: target pixel d samples source coordinate d·(in − 1)/(out − 1); linear weights on the
+                // S/4 logits, then the logistic function.
+                double sy = y * (q - 1) / 23.0, sx = x * (q - 1) / 39.0;
+                int y0 = (int)sy, x0 = (int)sx, y1 = Math.Min(y0 + 1, q - 1), x1 = Math.Min(x0 + 1, q - 1);
                 double ly = sy - y0, lx = sx - x0;
-                double expected = (1 - ly) * ((1 - lx) * map[y0, x0] + lx * map[y0, x1]) + ly * ((1 - lx) * map[y1, x0] + lx * map[y1, x1]);
+                double l = (1 - ly) * ((1 - lx) * logits[y0, x0] + lx * logits[y0, x1]) + ly * ((1 - lx) * logits[y1, x0] + lx * logits[y1, x1]);
+                double expected = 1 / (1 + Math.Exp(-l));
                 Assert.AreEqual(expected, prediction.Probability[y * 40 + x], 1e-5, $"probability at ({x},{y})");
                 Assert.AreEqual(prediction.Probability[y * 40 + x] > 0.5f, prediction.Mask[x, y]);
             }
