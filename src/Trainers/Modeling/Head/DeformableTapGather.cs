@@ -7,7 +7,7 @@ namespace MagNet.ML.Modeling;
 /// The deformable-attention aggregation of <see cref="DeformableSampling"/> computed as one weighted gather: every
 /// sampling point contributes its four bilinear taps, each weighted by attention weight × bilinear coefficient (0 for
 /// a tap outside the map, which is grid_sample's zero padding), and an <c>embedding_bag</c> sums the weighted value
-/// rows per query and head. Unlike the grid_sample form it never materialises the per-point samples
+/// rows of each query and head in one bag. Unlike the grid_sample form it never materialises the per-point samples
 /// ([N·heads, D, Lq, points] per level), which made the pixel decoder memory-bound. The tap coordinates are computed
 /// with grid_sample's own formula (align_corners=false), so both forms agree to float rounding.
 /// </summary>
@@ -78,18 +78,19 @@ internal static class DeformableTapGather
         var wTop = (1 - fy).mul_(attentionWeights).mul_(top.ge(0).logical_and_(top.lt(heights)));
         var wBottom = fy.mul_(attentionWeights).mul_(top.ge(-1).logical_and_(top.lt(heights - 1)));
 
-        // Taps in corner-major order (top-left, top-right, bottom-left, bottom-right): [4, N, Lq, heads, levels, points].
-        // A tap outside the map has weight 0; clamping only keeps its row inside the table.
+        // The taps of a (batch, query, head) side by side — corner (top-left, top-right, bottom-left, bottom-right),
+        // then level and point: [N, Lq, heads, 4, levels, points]. A tap outside the map has weight 0; clamping only
+        // keeps its row inside the table.
         var topLeft = top.to_type(rowType).mul_(rowWidths).add_(left.to_type(rowType)).add_(firstRows);
         var bottomLeft = topLeft + rowWidths;
-        var tapRows = stack([topLeft, topLeft + 1, bottomLeft, bottomLeft + 1], 0).clamp_(0, tableRows - 1).to_type(ScalarType.Int64);
-        var tapWeights = stack([wTop * wLeft, wTop.mul_(wRight), wBottom * wLeft, wBottom.mul_(wRight)], 0).to_type(value.dtype);
+        var tapRows = stack([topLeft, topLeft + 1, bottomLeft, bottomLeft + 1], 3).clamp_(0, tableRows - 1).to_type(ScalarType.Int64);
+        var tapWeights = stack([wTop * wLeft, wTop.mul_(wRight), wBottom * wLeft, wBottom.mul_(wRight)], 3).to_type(value.dtype);
 
-        // One bag per (corner, batch, query, head) over its levels × points taps; the four corners are then summed.
+        // One bag per (batch, query, head) over its 4 × levels × points taps: the output is already [N, Lq, heads·D].
         var table = value.permute(0, 2, 1, 3).reshape(tableRows, headDim);
         using var bag = nn.EmbeddingBag_from_pretrained(table, freeze: true, mode: EmbeddingBagMode.Sum);
-        var sums = bag.forward(tapRows.view(-1, levels * points), null, tapWeights.view(-1, levels * points));
-        var output = sums.view(4, n * queries * heads * headDim).sum([0L]).view(n, queries, heads * headDim);
-        return output.MoveToOuterDisposeScope();
+        long taps = 4 * levels * points;
+        var sums = bag.forward(tapRows.view(-1, taps), null, tapWeights.view(-1, taps));
+        return sums.view(n, queries, heads * headDim).MoveToOuterDisposeScope();
     }
 }
