@@ -50,6 +50,18 @@ public sealed class DeformableTapGatherTests
     }
 
     [TestMethod]
+    public void ANaNLocationPoisonsOnlyItsOwnQuery()
+    {
+        using var scope = NewDisposeScope();
+        var (value, locations, weights) = RandomInputs(batch: 1, queries: 3, heads: 2, headDim: 4, points: 2, ScalarType.Float32);
+        locations[0, 1, 0, 2, 1, 0] = tensor(float.NaN);
+        var output = DeformableTapGather.Aggregate(value, Levels, locations, weights);
+        var nan = output.isnan();
+        Assert.IsTrue(nan[0, 1, TensorIndex.Slice(0, 4)].all().item<bool>(), "head 0 of query 1 reads the NaN point");
+        Assert.AreEqual(4L, nan.sum().item<long>(), "nothing else is NaN");
+    }
+
+    [TestMethod]
     public void GradientsFlowThroughGridSampleWhenAnInputRequiresThem()
     {
         using var scope = NewDisposeScope();

@@ -80,10 +80,11 @@ internal static class DeformableTapGather
 
         // The taps of a (batch, query, head) side by side — corner (top-left, top-right, bottom-left, bottom-right),
         // then level and point: [N, Lq, heads, 4, levels, points]. A tap outside the map has weight 0; clamping only
-        // keeps its row inside the table.
-        var topLeft = top.to_type(rowType).mul_(rowWidths).add_(left.to_type(rowType)).add_(firstRows);
+        // keeps its row inside the table (a NaN location reads row 0 with NaN weights: its output is NaN).
+        var topLeft = (top.to_type(rowType) * rowWidths).add_(left.to_type(rowType)).add_(firstRows);
         var bottomLeft = topLeft + rowWidths;
-        var tapRows = stack([topLeft, topLeft + 1, bottomLeft, bottomLeft + 1], 3).clamp_(0, tableRows - 1).to_type(ScalarType.Int64);
+        var tapRows = stack([topLeft, topLeft + 1, bottomLeft, bottomLeft + 1], 3)
+            .nan_to_num_(0, 0, 0).clamp_(0, tableRows - 1).to_type(ScalarType.Int64);
         var tapWeights = stack([wTop * wLeft, wTop.mul_(wRight), wBottom * wLeft, wBottom.mul_(wRight)], 3).to_type(value.dtype);
 
         // One bag per (batch, query, head) over its 4 × levels × points taps: the output is already [N, Lq, heads·D].
