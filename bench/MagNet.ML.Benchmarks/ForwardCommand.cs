@@ -68,16 +68,23 @@ internal static class ForwardCommand
                 {
                     for (int i = 0; i < warmup; i++) model.Forward();
                     var seconds = new List<double>();
+                    var cpuSeconds = new List<double>();
+                    using var process = Process.GetCurrentProcess();
                     for (int i = 0; i < repeat; i++)
                     {
+                        process.Refresh();
+                        var cpuStart = process.TotalProcessorTime;
                         long start = Stopwatch.GetTimestamp();
                         model.Forward();
                         seconds.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+                        process.Refresh();
+                        cpuSeconds.Add((process.TotalProcessorTime - cpuStart).TotalSeconds);
                     }
-                    var row = new ForwardMeasurement(model.Name, model.Config.ImageSize, threads, TimingStatistics.Of(seconds), model.Flops, matmul);
+                    var row = new ForwardMeasurement(model.Name, model.Config.ImageSize, threads, TimingStatistics.Of(seconds),
+                        TimingStatistics.Of(cpuSeconds), model.Flops, matmul);
                     rows.Add(row);
-                    output.WriteLine($"[{threads} thread(s)] {model.Name}: median {row.Time.Median:F3} s, min {row.Time.Min:F3} s " +
-                                     $"({string.Join(" ", seconds.Select(s => s.ToString("F3", CultureInfo.InvariantCulture)))})");
+                    output.WriteLine($"[{threads} thread(s)] {model.Name}: median {row.Time.Median:F3} s, min {row.Time.Min:F3} s, " +
+                                     $"CPU {row.CpuTime.Median:F3} s ({string.Join(" ", seconds.Select(s => s.ToString("F3", CultureInfo.InvariantCulture)))})");
                 }
             }
 
@@ -99,10 +106,10 @@ internal static class ForwardCommand
     private static string Report(IReadOnlyList<ForwardMeasurement> rows, MachineInfo machine, string loadAtEnd, DateTime started,
         string commandLine, int repeat, int warmup)
     {
-        var table = new MarkdownTable("model", "size", "threads", "median s", "min s", "GFLOP/pair", "GFLOP/s", "matmul GFLOP/s", "util %");
+        var table = new MarkdownTable("model", "size", "threads", "median s", "min s", "CPU s", "GFLOP/pair", "GFLOP/s", "matmul GFLOP/s", "util %");
         foreach (var r in rows)
             table.Add(r.Model, $"{r.ImageSize}²", r.Threads.ToString(CultureInfo.InvariantCulture), F(r.Time.Median, 3), F(r.Time.Min, 3),
-                F(r.Gflop, 1), F(r.AchievedGflops, 1), F(r.MatmulGflops, 1), F(r.Utilisation, 1));
+                F(r.CpuTime.Median, 3), F(r.Gflop, 1), F(r.AchievedGflops, 1), F(r.MatmulGflops, 1), F(r.Utilisation, 1));
 
         var text = new StringBuilder();
         text.AppendLine("## Forward latency, batch 1");
@@ -125,7 +132,8 @@ internal static class ForwardCommand
                         string.Join("; ", first.Select(r => $"{r.Model}: {F(r.Gflop, 2)} GFLOP, of which {F(r.Flops.ProfilerCounted / 1e9, 2)} are what " +
                                                              "torch.profiler counts (no Conv1d)")) + " — the spec measured ≈313 for MagNet-B.");
         text.AppendLine("- GFLOP/s = GFLOP/pair ÷ median; matmul GFLOP/s = median rate of a 2048³ float32 `torch.mm` at the same thread count " +
-                        "in the same process; util % = GFLOP/s ÷ matmul GFLOP/s.");
+                        "in the same process; util % = GFLOP/s ÷ matmul GFLOP/s. CPU s = median process CPU time per pass (all threads): " +
+                        "well below threads × median s means the threads waited for other processes.");
         return text.ToString();
     }
 
