@@ -69,12 +69,13 @@ public sealed partial class WindowAttention : nn.Module<Tensor, Tensor?, Tensor>
         var attention = q.matmul(k.transpose(-2, -1));
         var bias = relative_position_bias_table.index_select(0, relative_position_index.view(-1))
             .view(n, n, -1).permute(2, 0, 1).contiguous();
-        attention = attention + bias.unsqueeze(0);
+        // In place: the score tensor is the largest temporary of the block (33 MB per window set at 480², stage 1),
+        // and each fresh copy costs an allocation and page faults; the product's backward does not need it.
+        attention.add_(bias.unsqueeze(0));
         if (mask is not null)
         {
             long windows = mask.shape[0];
-            attention = attention.view(batchWindows / windows, windows, numHeads, n, n) + mask.unsqueeze(1).unsqueeze(0);
-            attention = attention.view(-1, numHeads, n, n);
+            attention.view(batchWindows / windows, windows, numHeads, n, n).add_(mask.unsqueeze(1).unsqueeze(0));
         }
         attention = attn_drop.call(attention.softmax(-1));
         var result = attention.matmul(v).transpose(1, 2).reshape(batchWindows, n, c);

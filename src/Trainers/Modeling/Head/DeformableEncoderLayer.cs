@@ -55,7 +55,8 @@ public sealed partial class DeformableEncoderLayer : Module<Tensor, Tensor, Tens
         using var scope = NewDisposeScope();
         var attended = self_attn.call(src + pos, referencePoints, src, spatialShapes);
         var x = norm1.call(src + dropout1.call(attended));
-        var ffn = linear2.call(dropout2.call(functional.relu(linear1.call(x))));
+        // ReLU in place on the widest activation of the pixel decoder ([N, Σ h·w, 1024]: 78 MB at 480²).
+        var ffn = linear2.call(dropout2.call(functional.relu(linear1.call(x), inplace: true)));
         x = norm2.call(x + dropout3.call(ffn));
         return x.MoveToOuterDisposeScope();
     }

@@ -87,9 +87,13 @@ public sealed partial class MultiScaleDeformableAttention : Module<Tensor, Tenso
         var weights = attention_weights.call(query).view(n, lq, heads, levels * points);
         weights = functional.softmax(weights, -1).view(n, lq, heads, levels, points);
 
-        // Offsets are in pixels of each level: divide by (w, h).
-        var normalizer = tensor(spatialShapes.SelectMany(s => new float[] { s.Width, s.Height }).ToArray(), new long[] { levels, 2 }, ScalarType.Float32, query.device);
-        var locations = referencePoints.unsqueeze(2).unsqueeze(4) + offsets / normalizer.view(1, 1, 1, levels, 1, 2);
+        // Offsets are in pixels of each level: divide by (w, h). Both broadcast operands are laid out so that only
+        // leading axes broadcast (a trailing broadcast over the x/y pair runs element-pair by element-pair, ~10× slower):
+        // the normaliser as [heads, levels, points, 2], the reference points tiled over the points.
+        var normalizer = tensor(spatialShapes.SelectMany(s => new float[] { s.Width, s.Height }).ToArray(), new long[] { levels, 2 }, ScalarType.Float32, query.device)
+            .view(1, levels, 1, 2).expand(heads, levels, points, 2).contiguous();
+        var references = referencePoints.unsqueeze(2).unsqueeze(4).expand(n, lq, 1, levels, points, 2).contiguous();
+        var locations = (offsets / normalizer).add_(references);
 
         var output = DeformableSampling.Aggregate(value, spatialShapes, locations, weights);
         return output_proj.call(output).MoveToOuterDisposeScope();
