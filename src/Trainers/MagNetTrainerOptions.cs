@@ -74,8 +74,9 @@ public sealed partial class MagNetTrainer
         /// Multiplier of <see cref="LearningRate"/> for the BERT part of the text encoder (<c>language_model.embeddings.*</c>
         /// and <c>language_model.encoder.*</c>: what MiniLM initialises). The rest (image side, fusion modules, head,
         /// <c>lang_proj</c>, Mask Grounding head) uses <see cref="LearningRate"/> itself; the poly schedule keeps the ratio.
-        /// Below 1 lets randomly initialised parts train fast without disturbing a pretrained encoder; 0 freezes its
-        /// weights in effect. Default 1 (one rate for everything, as LAVT/MagNet).
+        /// Below 1 lets randomly initialised parts train fast without disturbing a pretrained encoder; 0 freezes it
+        /// (no gradient is computed for those weights, which also makes each step cheaper). Default 1 (one rate for
+        /// everything, as LAVT/MagNet).
         /// </summary>
         public double TextEncoderLearningRateScale = 1.0;
 

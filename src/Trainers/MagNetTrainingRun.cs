@@ -177,11 +177,18 @@ internal sealed class MagNetTrainingRun : IDisposable
     /// <summary>
     /// AdamW over the decay/no-decay split (<see cref="AdamWParameterGroups"/>), with the text encoder's BERT
     /// parameters in groups of their own at <see cref="MagNetTrainer.Options.TextEncoderLearningRateScale"/> × the rate
-    /// when that scale is not 1.
+    /// when that scale is not 1, and frozen (no gradient, not in the optimizer) when it is 0.
     /// </summary>
     private AdamW CreateOptimizer(List<(string Name, Parameter Parameter)> named)
     {
         double scale = _options.TextEncoderLearningRateScale;
+        if (scale == 0.0)
+        {
+            // Frozen: no gradient is computed for these weights and the optimizer does not hold them.
+            foreach (var (name, parameter) in named)
+                if (IsTextEncoderParameter(name)) parameter.requires_grad_(false);
+            scale = 1.0;
+        }
         if (scale == 1.0) return AdamWParameterGroups.Create(named, ExtraNoDecay).CreateOptimizer(_options.LearningRate, _options.WeightDecay);
         var text = AdamWParameterGroups.Create(named.Where(p => IsTextEncoderParameter(p.Name)), ExtraNoDecay);
         var rest = AdamWParameterGroups.Create(named.Where(p => !IsTextEncoderParameter(p.Name)), ExtraNoDecay);

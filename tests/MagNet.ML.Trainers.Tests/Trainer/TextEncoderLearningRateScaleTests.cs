@@ -69,6 +69,26 @@ public sealed class TextEncoderLearningRateScaleTests
     }
 
     [TestMethod]
+    public void ScaleZeroComputesNoGradientForTheTextEncoder()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = TrainingData.Options();
+        options.MaxEpochs = 1;
+        options.TextEncoderLearningRateScale = 0;
+        var withGradient = new List<string>();
+        var withoutGradient = new List<string>();
+        options.AfterStep = (_, model) =>
+        {
+            foreach (var (name, parameter) in model.named_parameters())
+                (parameter.grad is null ? withoutGradient : withGradient).Add(name);
+        };
+        using var trained = ml.Transforms.ReferringSegmentation(options).Fit(TrainingData.Synthetic(ml, 4));
+        Assert.IsTrue(withoutGradient.Any(IsTextEncoder));
+        Assert.IsFalse(withGradient.Any(IsTextEncoder), string.Join(", ", withGradient.Where(IsTextEncoder).Take(5)));
+        Assert.IsTrue(withGradient.Any(n => n.StartsWith("language_model.pwams.", StringComparison.Ordinal)), "the text side's fusion modules still train");
+    }
+
+    [TestMethod]
     public void ScaleOneIsTheSingleRateRun()
     {
         var (text, rest, _) = LargestChanges(1e-3, 1.0, weightDecay: 0);
