@@ -12,6 +12,8 @@ public static class Program
         var root = new RootCommand("MagNet.ML — referring image segmentation (MagNet, CVPR 2024) for .NET.");
         root.Subcommands.Add(SynthCommand.Create());
         root.Subcommands.Add(ConvertReferCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(ManifestCommand.Create());
         root.Subcommands.Add(RunTensorsCommand.Create());

@@ -70,6 +70,16 @@ public sealed partial class MagNetTrainer
         /// <summary>Peak learning rate of AdamW (LAVT/MagNet: 5e-5). Default 5e-5.</summary>
         public double LearningRate = 5e-5;
 
+        /// <summary>
+        /// Multiplier of <see cref="LearningRate"/> for the BERT part of the text encoder (<c>language_model.embeddings.*</c>
+        /// and <c>language_model.encoder.*</c>: what MiniLM initialises). The rest (image side, fusion modules, head,
+        /// <c>lang_proj</c>, Mask Grounding head) uses <see cref="LearningRate"/> itself; the poly schedule keeps the ratio.
+        /// Below 1 lets randomly initialised parts train fast without disturbing a pretrained encoder; 0 freezes it
+        /// (no gradient is computed for those weights, which also makes each step cheaper). Default 1 (one rate for
+        /// everything, as LAVT/MagNet).
+        /// </summary>
+        public double TextEncoderLearningRateScale = 1.0;
+
         /// <summary>Weight decay of the decaying parameter group (LAVT/MagNet: 1e-2). Default 1e-2.</summary>
         public double WeightDecay = 1e-2;
 

@@ -166,11 +166,42 @@ internal sealed class MagNetTrainingRun : IDisposable
         if (_objective.MaskGrounding is not null)
             named.AddRange(_objective.MaskGrounding.named_parameters().Select(p => ("mask_grounding." + p.name, p.parameter)));
         var groups = AdamWParameterGroups.Create(named, ExtraNoDecay);
-        _optimizer = groups.CreateOptimizer(_options.LearningRate, _options.WeightDecay);
+        _optimizer = CreateOptimizer(named);
         Info($"Model '{_config.Name}': {named.Sum(p => p.Item2.numel())} parameters ({groups.Decay.Count} tensors with weight decay, {groups.NoDecay.Count} without); " +
+             (_options.TextEncoderLearningRateScale == 1.0 ? "" : string.Format(CultureInfo.InvariantCulture,
+                 "text encoder at {0:G4} × the learning rate; ", _options.TextEncoderLearningRateScale)) +
              $"Mask Grounding {(_options.UseMaskGrounding ? $"on ({_options.MaskGroundingTextPass})" : "off")}, CAM {(_config.UseCam ? "on" : "off")}, " +
              $"alignment loss {(_options.UseCrossModalAlignmentLoss ? "on" : "off")}.");
     }
+
+    /// <summary>
+    /// AdamW over the decay/no-decay split (<see cref="AdamWParameterGroups"/>), with the text encoder's BERT
+    /// parameters in groups of their own at <see cref="MagNetTrainer.Options.TextEncoderLearningRateScale"/> × the rate
+    /// when that scale is not 1, and frozen (no gradient, not in the optimizer) when it is 0.
+    /// </summary>
+    private AdamW CreateOptimizer(List<(string Name, Parameter Parameter)> named)
+    {
+        double scale = _options.TextEncoderLearningRateScale;
+        if (scale == 0.0)
+        {
+            // Frozen: no gradient is computed for these weights and the optimizer does not hold them.
+            foreach (var (name, parameter) in named)
+                if (IsTextEncoderParameter(name)) parameter.requires_grad_(false);
+            scale = 1.0;
+        }
+        if (scale == 1.0) return AdamWParameterGroups.Create(named, ExtraNoDecay).CreateOptimizer(_options.LearningRate, _options.WeightDecay);
+        var text = AdamWParameterGroups.Create(named.Where(p => IsTextEncoderParameter(p.Name)), ExtraNoDecay);
+        var rest = AdamWParameterGroups.Create(named.Where(p => !IsTextEncoderParameter(p.Name)), ExtraNoDecay);
+        var paramGroups = rest.ToParamGroups(_options.LearningRate, _options.WeightDecay)
+            .Concat(text.ToParamGroups(_options.LearningRate * scale, _options.WeightDecay)).ToList();
+        foreach (var g in paramGroups) { g.Options.beta1 = 0.9; g.Options.beta2 = 0.999; g.Options.eps = 1e-8; g.Options.amsgrad = false; }
+        return optim.AdamW(paramGroups, _options.LearningRate, weight_decay: _options.WeightDecay);
+    }
+
+    /// <summary>The BERT part of the text encoder (what MiniLM initialises), not its fusion modules.</summary>
+    internal static bool IsTextEncoderParameter(string name) =>
+        name.StartsWith("language_model.embeddings.", StringComparison.Ordinal)
+        || name.StartsWith("language_model.encoder.", StringComparison.Ordinal);
 
     private bool TryResume()
     {
@@ -513,6 +544,7 @@ internal sealed class MagNetTrainingRun : IDisposable
             ["batch_size"] = o.BatchSize,
             ["max_epochs"] = o.MaxEpochs,
             ["learning_rate"] = o.LearningRate,
+            ["text_encoder_learning_rate_scale"] = o.TextEncoderLearningRateScale,
             ["weight_decay"] = o.WeightDecay,
             ["lr_poly_power"] = o.LrPolyPower,
             ["gradient_clip_norm"] = o.GradientClipNorm,
@@ -562,6 +594,8 @@ internal sealed class MagNetTrainingRun : IDisposable
         Require(o.MaxEpochs >= 1, nameof(o.MaxEpochs), $"is {o.MaxEpochs}; it must be at least 1.");
         Require(o.BatchSize >= 1, nameof(o.BatchSize), $"is {o.BatchSize}; it must be at least 1.");
         Require(o.LearningRate >= 0 && double.IsFinite(o.LearningRate), nameof(o.LearningRate), $"is {o.LearningRate}; it must be a finite number ≥ 0.");
+        Require(o.TextEncoderLearningRateScale >= 0 && double.IsFinite(o.TextEncoderLearningRateScale), nameof(o.TextEncoderLearningRateScale),
+            $"is {o.TextEncoderLearningRateScale}; it must be a finite number ≥ 0.");
         Require(o.WeightDecay >= 0 && double.IsFinite(o.WeightDecay), nameof(o.WeightDecay), $"is {o.WeightDecay}; it must be a finite number ≥ 0.");
         Require(o.LrPolyPower > 0 && double.IsFinite(o.LrPolyPower), nameof(o.LrPolyPower), $"is {o.LrPolyPower}; it must be a finite number > 0.");
         Require(o.GradientClipNorm >= 0 && double.IsFinite(o.GradientClipNorm), nameof(o.GradientClipNorm), $"is {o.GradientClipNorm}; it must be ≥ 0 (0 = off).");

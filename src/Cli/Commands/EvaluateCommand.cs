@@ -6,9 +6,16 @@ using MagNet.ML;
 namespace MagNet.Cli.Commands;
 
 /// <summary>
-/// The <c>magnet evaluate</c> command: compares a folder of predicted masks with a folder of ground-truth masks.
+/// The <c>magnet evaluate</c> command: compares a folder of predicted masks with a folder of ground-truth masks
+/// (<c>--gt DIR --pred DIR</c>), or runs a trained model on labelled JSONL rows, writes its masks and compares them
+/// (<c>--model model.zip --data DIR/data.jsonl --pred-out DIR2</c>).
 /// </summary>
 /// <remarks>
+/// <para>Model mode: every row of <c>--data</c> (or of its split <c>--split</c>) is predicted; the mask is written as
+/// <c>--pred-out/&lt;row id&gt;.png</c> (0/255, the image's size; characters not allowed in file names become
+/// <c>_</c>), so the folders can be compared again with <c>--gt/--pred</c>. The same metrics are printed, and per
+/// template family as well when the rows have a <c>template</c> field (the synthetic set's); <c>--json</c> then also
+/// holds <c>groups</c> (the same fields per family).</para>
 /// <para>Every image file under <c>--gt</c> (recursively; .png, .jpg, .jpeg, .bmp, .gif, .webp) is one sample; its
 /// prediction is the file with the same relative path under <c>--pred</c> (case-sensitive, extension included). Any
 /// non-zero colour channel is foreground. A missing prediction or a size mismatch is an error naming the file. A
@@ -27,18 +34,37 @@ internal static class EvaluateCommand
 
     public static Command Create()
     {
-        var gt = new Option<string>("--gt")
+        var gt = new Option<string?>("--gt")
         {
             Description = "Folder of ground-truth masks (searched recursively; non-zero = foreground).",
-            Required = true,
             HelpName = "DIR",
         };
-        var pred = new Option<string>("--pred")
+        var pred = new Option<string?>("--pred")
         {
             Description = "Folder of predicted masks, with the same relative file names as --gt.",
-            Required = true,
             HelpName = "DIR",
         };
+        var model = new Option<string?>("--model")
+        {
+            Description = "Model mode: a model file (magnet train) to run on --data.",
+            HelpName = "FILE",
+        };
+        var data = new Option<string?>("--data")
+        {
+            Description = "Model mode: labelled rows (JSONL) to predict and evaluate.",
+            HelpName = "FILE",
+        };
+        var predOut = new Option<string?>("--pred-out")
+        {
+            Description = "Model mode: folder to write the predicted masks into, as <row id>.png.",
+            HelpName = "DIR",
+        };
+        var split = new Option<string?>("--split")
+        {
+            Description = "Model mode: evaluate only the rows of --data with this split.",
+            HelpName = "NAME",
+        };
+        var threads = new Option<int?>("--threads") { Description = "Model mode: TorchSharp threads (default: leave torch's setting)." };
         var json = new Option<string?>("--json")
         {
             Description = "Also write the metrics as JSON; oIoU, mIoU, precision (and gIoU, cIoU, nAcc, tAcc) are fractions in [0,1].",
@@ -52,14 +78,35 @@ internal static class EvaluateCommand
             "Compare predicted masks with ground-truth masks: oIoU, mIoU, Prec@0.5..0.9 (×100 in the table), " +
             "and gRefCOCO's gIoU, cIoU, N-acc, T-acc when some ground truths are empty.")
         {
-            gt, pred, json, allowExtra,
+            gt, pred, json, allowExtra, model, data, predOut, split, threads,
         };
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var metrics = Evaluate(parse.GetRequiredValue(gt), parse.GetRequiredValue(pred), parse.GetValue(allowExtra), error);
+            string? gtDir = parse.GetValue(gt), predDir = parse.GetValue(pred);
+            string? modelPath = parse.GetValue(model), dataPath = parse.GetValue(data), predOutDir = parse.GetValue(predOut);
+            bool folderMode = gtDir is not null || predDir is not null;
+            bool modelMode = modelPath is not null || dataPath is not null || predOutDir is not null;
+            if (folderMode == modelMode)
+                throw new ArgumentException("evaluate: give either --gt DIR and --pred DIR, or --model FILE, --data FILE and --pred-out DIR.");
+            ReferringSegmentationMetrics metrics;
+            if (folderMode)
+            {
+                if (gtDir is null || predDir is null) throw new ArgumentException($"evaluate: {(gtDir is null ? "--gt" : "--pred")} is missing; the folder mode needs both --gt and --pred.");
+                if (parse.GetValue(split) is not null || parse.GetValue(threads) is not null)
+                    throw new ArgumentException("evaluate: --split and --threads belong to the model mode (--model, --data, --pred-out).");
+                metrics = Evaluate(gtDir, predDir, parse.GetValue(allowExtra), error);
+            }
+            else
+            {
+                if (modelPath is null || dataPath is null || predOutDir is null)
+                    throw new ArgumentException($"evaluate: {(modelPath is null ? "--model" : dataPath is null ? "--data" : "--pred-out")} is missing; the model mode needs --model, --data and --pred-out.");
+                if (parse.GetValue(allowExtra)) throw new ArgumentException("evaluate: --allow-extra belongs to the folder mode (--gt, --pred).");
+                metrics = ModelEvaluation.Run(modelPath, dataPath, predOutDir, parse.GetValue(split), parse.GetValue(threads), output);
+            }
             output.Write(metrics.ToString());
+            if (metrics.Groups.Count > 0) output.Write(ModelEvaluation.GroupTable(metrics));
             string? jsonPath = parse.GetValue(json);
             if (jsonPath is not null)
             {
@@ -131,6 +178,23 @@ internal static class EvaluateCommand
         using var stream = File.Create(path);
         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         writer.WriteStartObject();
+        WriteFields(writer, m);
+        if (m.Groups.Count > 0)
+        {
+            writer.WriteStartObject("groups");
+            foreach (var (name, group) in m.Groups.OrderBy(g => g.Key, StringComparer.Ordinal))
+            {
+                writer.WriteStartObject(name);
+                WriteFields(writer, group);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndObject();
+        }
+        writer.WriteEndObject();
+    }
+
+    private static void WriteFields(Utf8JsonWriter writer, ReferringSegmentationMetrics m)
+    {
         writer.WriteNumber("count", m.Count);
         WriteFraction(writer, "oIoU", m.OverallIoU);
         WriteFraction(writer, "mIoU", m.MeanIoU);
@@ -148,7 +212,6 @@ internal static class EvaluateCommand
             WriteFraction(writer, "nAcc", m.NoTargetAccuracy!.Value);
             WriteFraction(writer, "tAcc", m.TargetAccuracy!.Value);
         }
-        writer.WriteEndObject();
     }
 
     private static void WriteFraction(Utf8JsonWriter writer, string name, double value)
