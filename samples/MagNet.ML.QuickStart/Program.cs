@@ -21,6 +21,7 @@ catch (ArgumentException e)
 }
 
 var clock = Stopwatch.StartNew();
+OpenMpWaitPolicy.PreferPassive();
 var c = CultureInfo.InvariantCulture;
 string output = Path.GetFullPath(settings.OutputDirectory);
 Directory.CreateDirectory(output);
