@@ -3,22 +3,22 @@ using System.Globalization;
 namespace MagNet.ML.QuickStart;
 
 /// <summary>
-/// What the quick start does, with the defaults that reach val oIoU ≥ 0.70 in about a quarter of an hour on 2 cores
-/// (bench/QUICKSTART-TUNING.md records how they were found). Every field can be changed on the command line,
+/// What the quick start does. The defaults are the best found for a run of at most about a quarter of an hour on 2
+/// cores (bench/QUICKSTART-TUNING.md records every tuning run). Every field can be changed on the command line,
 /// e.g. <c>--epochs 3 --train-rows 2000</c>; <c>--help</c> lists them.
 /// </summary>
 internal sealed class QuickStartSettings
 {
     public string OutputDirectory = "quickstart-output";
     public int Seed = 1;
-    public int TrainRows = 3000;
-    public int ValidationRows = 300;
-    public int TestRows = 300;
+    public int TrainRows = 1000;
+    public int ValidationRows = 200;
+    public int TestRows = 200;
     public int ExpressionsPerScene = 1;
-    public int Epochs = 2;
+    public int Epochs = 3;
     public int BatchSize = 8;
     public double LearningRate = 5e-4;
-    public double TextEncoderLearningRateScale = 0.1;
+    public double TextEncoderLearningRateScale = 0;
     public double WeightDecay = 1e-2;
     public double GradientClipNorm = 1.0;
     public int Threads = 2;
@@ -31,14 +31,14 @@ internal sealed class QuickStartSettings
     [
         ("--out DIR", "output folder (default quickstart-output)"),
         ("--seed N", "seed of the data and the training (default 1)"),
-        ("--train-rows N", "training expressions (default 3000)"),
-        ("--val-rows N", "validation expressions (default 300)"),
-        ("--test-rows N", "expressions per held-out split (default 300)"),
+        ("--train-rows N", "training expressions (default 1000)"),
+        ("--val-rows N", "validation expressions (default 200)"),
+        ("--test-rows N", "expressions per held-out split (default 200)"),
         ("--expressions-per-scene N", "expressions per generated image (default 1)"),
-        ("--epochs N", "passes over the training rows (default 2)"),
+        ("--epochs N", "passes over the training rows (default 3)"),
         ("--batch-size N", "rows per step (default 8)"),
         ("--lr X", "peak AdamW learning rate of the randomly initialised parts (default 5e-4)"),
-        ("--text-lr-scale X", "multiplier of --lr for the pretrained MiniLM text encoder (default 0.1)"),
+        ("--text-lr-scale X", "multiplier of --lr for the pretrained MiniLM text encoder; 0 freezes it (default 0)"),
         ("--weight-decay X", "AdamW weight decay (default 1e-2)"),
         ("--clip X", "gradient-norm clip, 0 = off (default 1)"),
         ("--threads N", "TorchSharp threads (default 2)"),
