@@ -6,9 +6,9 @@ namespace MagNet.ML.Benchmarks;
 /// <summary>Options shared by the benchmark commands, and their parsing.</summary>
 internal static class CommonOptions
 {
-    public static Option<string> Threads(string defaultValue) => new("--threads")
+    public static Option<string> Threads(string defaultValue, string description = "Comma-separated intra-op thread counts to run with (torch.set_num_threads), e.g. 1,2.") => new("--threads")
     {
-        Description = "Comma-separated intra-op thread counts to run with (torch.set_num_threads), e.g. 1,2.",
+        Description = description,
         DefaultValueFactory = _ => defaultValue,
     };
 
@@ -18,15 +18,15 @@ internal static class CommonOptions
         DefaultValueFactory = _ => defaultValue,
     };
 
-    public static Option<int> Repeat(int defaultValue) => new("--repeat")
+    public static Option<int> Repeat(int defaultValue, string description = "Timed forward passes per model and thread count.") => new("--repeat")
     {
-        Description = "Timed forward passes per model and thread count.",
+        Description = description,
         DefaultValueFactory = _ => defaultValue,
     };
 
-    public static Option<int> Warmup() => new("--warmup")
+    public static Option<int> Warmup(string description = "Untimed forward passes before timing, per model and thread count.") => new("--warmup")
     {
-        Description = "Untimed forward passes before timing, per model and thread count.",
+        Description = description,
         DefaultValueFactory = _ => 1,
     };
 
@@ -40,11 +40,14 @@ internal static class CommonOptions
         Description = "Only print; do not touch the results file.",
     };
 
-    public static int[] ParseThreads(string text)
+    public static int[] ParseThreads(string text) => ParsePositive(text, "--threads", "thread count");
+
+    /// <summary>A comma-separated list of positive integers given to <paramref name="option"/>, e.g. <c>1,8</c>.</summary>
+    public static int[] ParsePositive(string text, string option, string what)
     {
         var counts = Split(text).Select(s => int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n > 0
-            ? n : throw new ArgumentException($"--threads: '{s}' is not a positive thread count.")).ToArray();
-        return counts.Length > 0 ? counts : throw new ArgumentException("--threads: give at least one thread count.");
+            ? n : throw new ArgumentException($"{option}: '{s}' is not a positive {what}.")).ToArray();
+        return counts.Length > 0 ? counts : throw new ArgumentException($"{option}: give at least one {what}.");
     }
 
     public static string[] ParseModels(string text)

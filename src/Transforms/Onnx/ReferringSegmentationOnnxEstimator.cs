@@ -96,6 +96,20 @@ public sealed class ReferringSegmentationOnnxEstimator : IEstimator<ReferringSeg
         /// <summary>Run on the CPU when the GPU cannot be used instead of failing. Default false.</summary>
         public bool FallbackToCpu;
 
+        /// <summary>
+        /// Threads ONNX Runtime uses inside one operator (its intra-op pool, the one that does the work on the CPU);
+        /// at least 1. Null (default) lets ONNX Runtime choose (one per physical core). Applies to the session opened
+        /// from <see cref="ModelPath"/>; a transformer read back by <c>Load</c> uses ONNX Runtime's choice.
+        /// </summary>
+        public int? IntraOpNumThreads;
+
+        /// <summary>
+        /// Threads ONNX Runtime may use to run independent operators side by side (its inter-op pool); at least 1.
+        /// ML.NET runs the graph sequentially, so this rarely matters. Null (default) lets ONNX Runtime choose.
+        /// Applies as <see cref="IntraOpNumThreads"/> does.
+        /// </summary>
+        public int? InterOpNumThreads;
+
         internal Options Clone() => (Options)MemberwiseClone();
     }
 
@@ -217,5 +231,7 @@ public sealed class ReferringSegmentationOnnxEstimator : IEstimator<ReferringSeg
         if (o.MaxTokens is < 2) throw new ArgumentOutOfRangeException(nameof(Options.MaxTokens), o.MaxTokens, "At least two tokens ([CLS] and [SEP]).");
         if (!(o.MaskThreshold is >= 0 and <= 1)) throw new ArgumentOutOfRangeException(nameof(Options.MaskThreshold), o.MaskThreshold, "The threshold is a probability in [0, 1].");
         if (o.GpuDeviceId is < 0) throw new ArgumentOutOfRangeException(nameof(Options.GpuDeviceId), o.GpuDeviceId, "A GPU id is not negative.");
+        if (o.IntraOpNumThreads is < 1) throw new ArgumentOutOfRangeException(nameof(Options.IntraOpNumThreads), o.IntraOpNumThreads, "At least one thread (or null for ONNX Runtime's choice).");
+        if (o.InterOpNumThreads is < 1) throw new ArgumentOutOfRangeException(nameof(Options.InterOpNumThreads), o.InterOpNumThreads, "At least one thread (or null for ONNX Runtime's choice).");
     }
 }

@@ -130,7 +130,8 @@ public sealed class ReferringSegmentationOnnxTransformer : ColumnAppendingTransf
         return new OnnxSegmentationMapper(this, pixelInput);
     }
 
-    // ML.NET's ONNX scoring on the packed-batch schema; GPU requests follow ApplyOnnxModel's rules.
+    // ML.NET's ONNX scoring on the packed-batch schema; GPU requests follow ApplyOnnxModel's rules. Thread counts reach
+    // the session only when it is opened from the file: ML.NET's overloads that read a stream take none.
     private static OnnxTransformer OpenSession(TransformsCatalog catalog, ReferringSegmentationOnnxEstimator.Options options,
         OnnxSegmentationContract contract, byte[]? modelBytes)
     {
@@ -150,6 +151,7 @@ public sealed class ReferringSegmentationOnnxTransformer : ColumnAppendingTransf
                 {
                     ModelFile = options.ModelPath, InputColumns = inputs, OutputColumns = outputs, ShapeDictionary = shapes,
                     GpuDeviceId = options.GpuDeviceId, FallbackToCpu = options.FallbackToCpu,
+                    IntraOpNumThreads = options.IntraOpNumThreads, InterOpNumThreads = options.InterOpNumThreads,
                 })
                 : catalog.ApplyOnnxModel(outputs, inputs, new MemoryStream(modelBytes, writable: false), shapes, options.GpuDeviceId, options.FallbackToCpu);
             return estimator.Fit(new SchemaOnlyDataView(PackedBatchRow.CreateSchema(contract)));

@@ -275,6 +275,51 @@ public sealed class ReferringSegmentationOnnxTests
     }
 
     [TestMethod]
+    [DataRow(0, null)]
+    [DataRow(-1, null)]
+    [DataRow(null, 0)]
+    public void ThreadCountsBelowOneAreRefused(int? intraOp, int? interOp)
+    {
+        var options = OfficialOptions();
+        options.IntraOpNumThreads = intraOp;
+        options.InterOpNumThreads = interOp;
+        var e = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Ml.Transforms.ApplyReferringSegmentationOnnx(options));
+        Assert.AreEqual(intraOp is null ? "InterOpNumThreads" : "IntraOpNumThreads", e.ParamName);
+    }
+
+    [TestMethod]
+    public void IntraOpThreadCountReachesTheSession()
+    {
+        // ONNX Runtime starts its intra-op pool when the session opens: n threads are the caller plus n - 1 of the
+        // pool's own, so a session of 4 starts 3 more operating-system threads than a session of 1.
+        if (!OperatingSystem.IsLinux()) Assert.Inconclusive("Counts the process's threads in /proc/self/task.");
+        var data = FixtureRows(0);
+        int ThreadsStartedBy(int? intraOp)
+        {
+            var options = OfficialOptions();
+            options.IntraOpNumThreads = intraOp;
+            var estimator = Ml.Transforms.ApplyReferringSegmentationOnnx(options);
+            int before = Directory.GetDirectories("/proc/self/task").Length;
+            using var transformer = estimator.Fit(data);
+            return Directory.GetDirectories("/proc/self/task").Length - before;
+        }
+        ThreadsStartedBy(1); // whatever ML.NET or ONNX Runtime start once per process is running after this
+        int one = ThreadsStartedBy(1), four = ThreadsStartedBy(4);
+        Assert.AreEqual(3, four - one, $"threads started: {one} by a session of 1, {four} by a session of 4");
+
+        // And the scores do not depend on it.
+        var options = OfficialOptions();
+        options.IntraOpNumThreads = 2;
+        options.InterOpNumThreads = 1;
+        using var threaded = Ml.Transforms.ApplyReferringSegmentationOnnx(options).Fit(data);
+        using var byDefault = Ml.Transforms.ApplyReferringSegmentationOnnx(OfficialOptions()).Fit(data);
+        var expected = Score(byDefault, data)[0].Probability;
+        var actual = Score(threaded, data)[0].Probability;
+        Assert.HasCount(expected.Length, actual);
+        for (int i = 0; i < expected.Length; i++) Assert.AreEqual(expected[i], actual[i], 1e-5f, $"probability {i}");
+    }
+
+    [TestMethod]
     public void SchemaPropagatesAndBadInputColumnsAreNamed()
     {
         var estimator = Ml.Transforms.ApplyReferringSegmentationOnnx(OfficialOptions());
