@@ -13,13 +13,20 @@ using Microsoft.ML;
 //   run    [--variants all|baseline,+MG,...] [--seeds 1,2,3] [--train-count N] [--eval-count N] [--epochs E]
 //          [--batch-size B] [--lr LR] [--text-lr-scale X] [--clip X] [--threads T] [--out results.jsonl]
 //          (defaults follow the quick start's recipe: lr 5e-4, MiniLM frozen, gradient clip 1)
+//          [--keep-models DIR]             (also keeps each trained model as DIR/VARIANT-seedN.zip)
 //   report [--in results.jsonl]            (markdown table: mean ± std over seeds)
-if (args.Length == 0 || args[0] is not ("run" or "report"))
+//   inference --models a.zip,b.zip [--rows N] [--rounds R] [--threads T]
+//                                          (saved models timed side by side, round-robin, on the same val rows)
+if (args.Length == 0 || args[0] is not ("run" or "report" or "inference"))
 {
-    Console.Error.WriteLine("usage: run [options] | report [--in results.jsonl]");
+    Console.Error.WriteLine("usage: run [options] | report [--in results.jsonl] | inference --models a.zip,b.zip [--rows N] [--rounds R] [--threads T]");
     return 2;
 }
 var options = ParseOptions(args.Skip(1).ToArray());
+if (args[0] == "inference")
+    return AblationInference.Run(options["models"].Split(','), int.Parse(options.GetValueOrDefault("rows", "100"), CultureInfo.InvariantCulture),
+        int.Parse(options.GetValueOrDefault("rounds", "5"), CultureInfo.InvariantCulture),
+        int.Parse(options.GetValueOrDefault("threads", "1"), CultureInfo.InvariantCulture), dataSeed: 7);
 string resultsPath = options.GetValueOrDefault(args[0] == "run" ? "out" : "in", "bench/ablation-results.jsonl");
 return args[0] == "run" ? Run(options, resultsPath) : AblationReport.Print(resultsPath);
 
@@ -93,7 +100,12 @@ static int Run(Dictionary<string, string> o, string resultsPath)
         model.Save(file);
         long bytes = new FileInfo(file).Length;
         string keysHash = WeightKeysHash(file);
-        File.Delete(file);
+        if (o.TryGetValue("keep-models", out var keep))
+        {
+            Directory.CreateDirectory(keep);
+            File.Move(file, Path.Combine(keep, $"{variant.Name}-seed{seed}.zip"), overwrite: true);
+        }
+        else File.Delete(file);
 
         var result = new AblationResult
         {
