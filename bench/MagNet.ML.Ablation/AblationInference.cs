@@ -17,7 +17,7 @@ internal static class AblationInference
     {
         torch.set_num_threads(threads);
         var ml = new MLContext(seed: 1);
-        var data = ml.Data.Cache(ReferringDatasets.LoadSynthetic(ml, new() { Seed = dataSeed, Count = rows, Split = SyntheticSplits.Val }));
+        var data = ReferringDatasets.FromRecords(ml, new SyntheticReferringDataset(new() { Seed = dataSeed, Count = rows, Split = SyntheticSplits.Val }).Generate());
         var models = modelPaths.Select(p => MagNetTransformer.Load(ml, p)).ToList();
         try
         {
