@@ -11,14 +11,22 @@ using Microsoft.ML;
 // The paper's ablation on the built-in synthetic set: baseline (no MG, no CAM, no CAL), +MG, +CAM, +CAL and full,
 // several seeds each, the same data and budget. Usage:
 //   run    [--variants all|baseline,+MG,...] [--seeds 1,2,3] [--train-count N] [--eval-count N] [--epochs E]
-//          [--batch-size B] [--lr LR] [--threads T] [--out results.jsonl]
+//          [--batch-size B] [--lr LR] [--text-lr-scale X] [--clip X] [--threads T] [--out results.jsonl]
+//          (defaults follow the quick start's recipe: lr 5e-4, MiniLM frozen, gradient clip 1)
+//          [--keep-models DIR]             (also keeps each trained model as DIR/VARIANT-seedN.zip)
 //   report [--in results.jsonl]            (markdown table: mean ± std over seeds)
-if (args.Length == 0 || args[0] is not ("run" or "report"))
+//   inference --models a.zip,b.zip [--rows N] [--rounds R] [--threads T]
+//                                          (saved models timed side by side, round-robin, on the same val rows)
+if (args.Length == 0 || args[0] is not ("run" or "report" or "inference"))
 {
-    Console.Error.WriteLine("usage: run [options] | report [--in results.jsonl]");
+    Console.Error.WriteLine("usage: run [options] | report [--in results.jsonl] | inference --models a.zip,b.zip [--rows N] [--rounds R] [--threads T]");
     return 2;
 }
 var options = ParseOptions(args.Skip(1).ToArray());
+if (args[0] == "inference")
+    return AblationInference.Run(options["models"].Split(','), int.Parse(options.GetValueOrDefault("rows", "100"), CultureInfo.InvariantCulture),
+        int.Parse(options.GetValueOrDefault("rounds", "5"), CultureInfo.InvariantCulture),
+        int.Parse(options.GetValueOrDefault("threads", "1"), CultureInfo.InvariantCulture), dataSeed: 7);
 string resultsPath = options.GetValueOrDefault(args[0] == "run" ? "out" : "in", "bench/ablation-results.jsonl");
 return args[0] == "run" ? Run(options, resultsPath) : AblationReport.Print(resultsPath);
 
@@ -32,7 +40,9 @@ static int Run(Dictionary<string, string> o, string resultsPath)
     int evalCount = int.Parse(o.GetValueOrDefault("eval-count", "300"), CultureInfo.InvariantCulture);
     int epochs = int.Parse(o.GetValueOrDefault("epochs", "4"), CultureInfo.InvariantCulture);
     int batch = int.Parse(o.GetValueOrDefault("batch-size", "8"), CultureInfo.InvariantCulture);
-    double lr = double.Parse(o.GetValueOrDefault("lr", "3e-4"), CultureInfo.InvariantCulture);
+    double lr = double.Parse(o.GetValueOrDefault("lr", "5e-4"), CultureInfo.InvariantCulture);
+    double textScale = double.Parse(o.GetValueOrDefault("text-lr-scale", "0"), CultureInfo.InvariantCulture);
+    double clip = double.Parse(o.GetValueOrDefault("clip", "1"), CultureInfo.InvariantCulture);
     int threads = int.Parse(o.GetValueOrDefault("threads", "1"), CultureInfo.InvariantCulture);
     const int dataSeed = 7; // the data are the same for every run; the seed varies initialisation and order
 
@@ -41,7 +51,7 @@ static int Run(Dictionary<string, string> o, string resultsPath)
     var evalSets = new[] { SyntheticSplits.Val, SyntheticSplits.TestCompositional, SyntheticSplits.TestRare }
         .ToDictionary(s => s, s => ReferringDatasets.LoadSynthetic(ml, new() { Seed = dataSeed, Count = evalCount, Split = s }));
     Console.WriteLine($"ablation: {variants.Count} variants × {seeds.Count} seeds, {trainCount} train rows, {epochs} epochs, " +
-                      $"batch {batch}, lr {lr}, {threads} thread(s), MagNet-Tiny 128², {Environment.ProcessorCount} cores");
+                      $"batch {batch}, lr {lr}, text-lr-scale {textScale}, clip {clip}, {threads} thread(s), MagNet-Tiny 128², {Environment.ProcessorCount} cores");
 
     foreach (var seed in seeds)
     foreach (var variant in variants)
@@ -57,6 +67,8 @@ static int Run(Dictionary<string, string> o, string resultsPath)
             MaxEpochs = epochs,
             BatchSize = batch,
             LearningRate = lr,
+            TextEncoderLearningRateScale = textScale,
+            GradientClipNorm = clip,
             Seed = seed,
             NumberOfThreads = threads,
             LogEveryNSteps = 10,
@@ -88,7 +100,12 @@ static int Run(Dictionary<string, string> o, string resultsPath)
         model.Save(file);
         long bytes = new FileInfo(file).Length;
         string keysHash = WeightKeysHash(file);
-        File.Delete(file);
+        if (o.TryGetValue("keep-models", out var keep))
+        {
+            Directory.CreateDirectory(keep);
+            File.Move(file, Path.Combine(keep, $"{variant.Name}-seed{seed}.zip"), overwrite: true);
+        }
+        else File.Delete(file);
 
         var result = new AblationResult
         {

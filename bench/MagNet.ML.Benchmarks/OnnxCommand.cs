@@ -222,6 +222,9 @@ internal static class OnnxCommand
         /// post-processing timed apart: the run alone is <see cref="InferencePath.OrtSession"/>, all three together
         /// <see cref="InferencePath.OrtSessionWithPrePost"/>.
         /// </summary>
+        /// <summary>The untimed pause before each path (<see cref="Settle"/>).</summary>
+        public const int SettleMilliseconds = 50;
+
         public void Round(Dictionary<InferencePath, (List<double> Wall, List<double> Cpu)>? samples)
         {
             void Add(InferencePath path, double wall, double cpu)
@@ -231,11 +234,14 @@ internal static class OnnxCommand
                 samples[path].Cpu.Add(cpu);
             }
 
+            Settle();
             var (wall, cpu) = Time(() => Forward(keepLogits: false));
             Add(InferencePath.TorchForward, wall, cpu);
+            Settle();
             (wall, cpu) = Time(() => ReadMasks(torchTransformer.Transform(data), keep: false));
             Add(InferencePath.TorchTransform, wall, cpu);
 
+            Settle();
             double cpu0 = CpuSeconds();
             long t0 = Stopwatch.GetTimestamp();
             prepared.Fill();
@@ -252,9 +258,17 @@ internal static class OnnxCommand
                 Add(InferencePath.OrtSessionWithPrePost, Stopwatch.GetElapsedTime(t0, t3).TotalSeconds, cpu3 - cpu0);
             }
 
+            Settle();
             (wall, cpu) = Time(() => ReadMasks(ortTransformer.Transform(data), keep: false));
             Add(InferencePath.OrtTransform, wall, cpu);
         }
+
+        /// <summary>
+        /// An untimed pause before each path: ONNX Runtime's intra-op worker threads keep spinning for a while after a
+        /// run, and on a 2-core machine the previous session's spinning threads would otherwise compete with the next
+        /// path's threads (the ML.NET transform's session runs right after the raw session).
+        /// </summary>
+        private static void Settle() => Thread.Sleep(SettleMilliseconds);
 
         /// <summary>
         /// Runs each runtime once and states how far apart they are: the largest mask-logit difference between the

@@ -25,7 +25,7 @@ internal static class OnnxReport
         text.AppendLine();
         text.AppendLine($"Per model, thread count and batch: {settings.Warmup} warm-up round(s), then up to {settings.Repeat} timed round(s) " +
                         (settings.Budget > 0 ? $"(fewer once the timed rounds passed {F(settings.Budget, 0)} s; n = rounds timed) " : "") +
-                        "in which every path runs once, in the table's order, so that noise falls on all paths alike. Random weights (seed 1), " +
+                        "in which every path runs once, in the table's order, so that noise falls on all paths alike, after an untimed 50 ms pause that lets the previous path's worker threads go idle. Random weights (seed 1), " +
                         "exported once to ONNX with the outputs the transform reads (mask_logits, pred_logits); the first `batch` pairs of the " +
                         "synthetic validation split (seed 1) at the model's image size, rendered to pixels once; each pass makes the rows' images " +
                         "from those pixels, as decoding would. Thread counts: torch.set_num_threads and ONNX Runtime's intra-op threads (inter-op 1), " +

@@ -1,3 +1,4 @@
+using MagNet.ML.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace MagNet.ML.Benchmarks;
@@ -52,8 +53,8 @@ internal sealed class RawOnnxSession : IDisposable
         long set = 0;
         for (int row = 0; row < Batch.Rows; row++)
         {
-            var (_, mask) = OnnxPostprocessing.Mask(maskLogits.Slice(row * h * w, h * w), h, w, size, size, threshold);
-            OnnxPostprocessing.Score(classLogits.Slice(row * classes, classes));
+            var (_, mask) = SegmentationPostprocessing.Mask(maskLogits.Slice(row * h * w, h * w), h, w, size, size, threshold);
+            SegmentationPostprocessing.Score(classLogits.Slice(row * classes, classes));
             foreach (byte m in mask) set += m;
         }
         return set;

@@ -80,7 +80,7 @@ internal sealed class MagNetBatchInference
             var device = shared.Device;
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            model.eval();
+            if (model.training) model.eval();   // a recursive walk over every module: only when needed
             long s = _imageSize;
             var image = from_array(_pixels).view(Capacity, 3, s, s).narrow(0, 0, count).to(device);
             var ids = from_array(_ids).view(Capacity, _maxTokens).narrow(0, 0, count).to(device);

@@ -32,10 +32,21 @@ internal sealed partial class OnnxGraphBuilder
             throw new NotSupportedException($"ONNX export of '{prefix}': only plain convolutions with explicit zero padding are supported.");
         string weight = AddInitializer($"{prefix}.weight", layer.weight!);
         string? bias = layer.bias is null ? null : AddInitializer($"{prefix}.bias", layer.bias);
+        if (IsPointwiseConv1d(layer))
+        {
+            // A 1×1 Conv1d over [B, C, L] is W[out, in] · x: as a MatMul, ONNX Runtime runs it without the blocked-layout
+            // reorders its Conv kernel inserts around every such node (the fusion modules have dozens of them).
+            long outChannels = layer.weight!.shape[0], inChannels = layer.weight.shape[1];
+            string product = MatMul(Reshape(weight, outChannels, inChannels), x);
+            return bias is null ? product : Add(product, Reshape(bias, outChannels, 1));
+        }
         long[] padding = layer.padding ?? new long[layer.kernel_size.Length];
         long[] pads = padding.Concat(padding).ToArray();
         return Conv(x, weight, bias, layer.kernel_size, layer.stride, pads, layer.dilation, layer.groups);
     }
+
+    private static bool IsPointwiseConv1d(Convolution layer) =>
+        layer.kernel_size is [1] && layer.stride is [1] && (layer.padding ?? [0]) is [0] && layer.dilation is [1] && layer.groups == 1;
 
     /// <summary>PyTorch <c>nn.GroupNorm</c> of a [B, C, H, W] map (affine).</summary>
     public string GroupNorm(string x, GroupNorm layer, string prefix, long channels, long height, long width)
