@@ -3,9 +3,42 @@ using System.Globalization;
 
 namespace MagNet.ML.Benchmarks;
 
+/// <summary>
+/// What a forward-pass timing command does once its options are parsed: thread counts, model names, timed and untimed
+/// passes, the results file (null: print only), the command line to quote and where to write.
+/// </summary>
+internal delegate void ForwardTimingRun(int[] threadCounts, string[] modelNames, int repeat, int warmup, string? resultsPath, string commandLine, TextWriter output);
+
 /// <summary>Options shared by the benchmark commands, and their parsing.</summary>
 internal static class CommonOptions
 {
+    /// <summary>
+    /// A command with the options every forward-pass timing command takes (<c>--threads --models --repeat --warmup
+    /// --results --no-write</c>), validated, then handed to <paramref name="run"/>.
+    /// </summary>
+    public static Command ForwardTimingCommand(string name, string description, string[] args, string defaultThreads, string defaultModels,
+        int defaultRepeat, ForwardTimingRun run)
+    {
+        var threads = Threads(defaultThreads);
+        var models = Models(defaultModels);
+        var repeat = Repeat(defaultRepeat);
+        var warmup = Warmup();
+        var results = Results();
+        var noWrite = NoWrite();
+        var command = new Command(name, description) { threads, models, repeat, warmup, results, noWrite };
+        command.SetAction(parse =>
+        {
+            int n = parse.GetValue(repeat), w = parse.GetValue(warmup);
+            RequirePositive(n, "--repeat");
+            RequireNonNegative(w, "--warmup");
+            string? path = parse.GetValue(noWrite) ? null : parse.GetValue(results)?.FullName ?? ResultsFile.DefaultPath();
+            run(ParseThreads(parse.GetValue(threads)!), ParseModels(parse.GetValue(models)!), n, w, path, CommandLine(args),
+                parse.InvocationConfiguration.Output);
+            return 0;
+        });
+        return command;
+    }
+
     public static Option<string> Threads(string defaultValue, string description = "Comma-separated intra-op thread counts to run with (torch.set_num_threads), e.g. 1,2.") => new("--threads")
     {
         Description = description,

@@ -15,30 +15,8 @@ internal static class ForwardCommand
 {
     public const string SectionName = "forward";
 
-    public static Command Create(string[] args)
-    {
-        var threads = CommonOptions.Threads("1,2");
-        var models = CommonOptions.Models("B,Tiny");
-        var repeat = CommonOptions.Repeat(5);
-        var warmup = CommonOptions.Warmup();
-        var results = CommonOptions.Results();
-        var noWrite = CommonOptions.NoWrite();
-        var command = new Command("forward", "Forward latency (batch 1) with FLOPs and the matmul rate of the same run.")
-        {
-            threads, models, repeat, warmup, results, noWrite,
-        };
-        command.SetAction(parse =>
-        {
-            int n = parse.GetValue(repeat), w = parse.GetValue(warmup);
-            CommonOptions.RequirePositive(n, "--repeat");
-            CommonOptions.RequireNonNegative(w, "--warmup");
-            string? path = parse.GetValue(noWrite) ? null : parse.GetValue(results)?.FullName ?? ResultsFile.DefaultPath();
-            Run(CommonOptions.ParseThreads(parse.GetValue(threads)!), CommonOptions.ParseModels(parse.GetValue(models)!), n, w,
-                path, CommonOptions.CommandLine(args), parse.InvocationConfiguration.Output);
-            return 0;
-        });
-        return command;
-    }
+    public static Command Create(string[] args) =>
+        CommonOptions.ForwardTimingCommand("forward", "Forward latency (batch 1) with FLOPs and the matmul rate of the same run.", args, "1,2", "B,Tiny", 5, Run);
 
     private static void Run(int[] threadCounts, string[] modelNames, int repeat, int warmup, string? resultsPath, string commandLine, TextWriter output)
     {

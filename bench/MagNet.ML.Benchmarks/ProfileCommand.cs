@@ -14,30 +14,8 @@ internal static class ProfileCommand
 {
     public const string SectionName = "profile";
 
-    public static Command Create(string[] args)
-    {
-        var threads = CommonOptions.Threads("2");
-        var models = CommonOptions.Models("B");
-        var repeat = CommonOptions.Repeat(3);
-        var warmup = CommonOptions.Warmup();
-        var results = CommonOptions.Results();
-        var noWrite = CommonOptions.NoWrite();
-        var command = new Command("profile", "Seconds, FLOPs and GFLOP/s per part of the forward pass.")
-        {
-            threads, models, repeat, warmup, results, noWrite,
-        };
-        command.SetAction(parse =>
-        {
-            int n = parse.GetValue(repeat), w = parse.GetValue(warmup);
-            CommonOptions.RequirePositive(n, "--repeat");
-            CommonOptions.RequireNonNegative(w, "--warmup");
-            string? path = parse.GetValue(noWrite) ? null : parse.GetValue(results)?.FullName ?? ResultsFile.DefaultPath();
-            Run(CommonOptions.ParseThreads(parse.GetValue(threads)!), CommonOptions.ParseModels(parse.GetValue(models)!), n, w,
-                path, CommonOptions.CommandLine(args), parse.InvocationConfiguration.Output);
-            return 0;
-        });
-        return command;
-    }
+    public static Command Create(string[] args) =>
+        CommonOptions.ForwardTimingCommand("profile", "Seconds, FLOPs and GFLOP/s per part of the forward pass.", args, "2", "B", 3, Run);
 
     private static void Run(int[] threadCounts, string[] modelNames, int repeat, int warmup, string? resultsPath, string commandLine, TextWriter output)
     {
