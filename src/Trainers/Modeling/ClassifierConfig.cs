@@ -39,6 +39,13 @@ public sealed class ClassifierConfig
     /// <summary>Number of queries (MODEL.MASK_FORMER.NUM_OBJECT_QUERIES).</summary>
     [JsonPropertyName("MODEL.MASK_FORMER.NUM_OBJECT_QUERIES")] public int NumObjectQueries { get; set; } = 1;
 
+    /// <summary>
+    /// Feed-forward width of the pixel decoder's deformable encoder layers. Mask2Former and the official MagNet head
+    /// hard-code 1024 (the default, and what official checkpoints need); this package's own key lets a narrow head — a
+    /// 64-wide MagNet-Tiny spends over a third of its FLOPs in these two layers at 1024 — use less.
+    /// </summary>
+    [JsonPropertyName("MODEL.SEM_SEG_HEAD.TRANSFORMER_DIM_FEEDFORWARD")] public int TransformerDimFeedforward { get; set; } = 1024;
+
     /// <summary>Feed-forward width of the transformer decoder (MODEL.MASK_FORMER.DIM_FEEDFORWARD).</summary>
     [JsonPropertyName("MODEL.MASK_FORMER.DIM_FEEDFORWARD")] public int DimFeedforward { get; set; } = 2048;
 

@@ -122,6 +122,8 @@ internal static class MagNetConfigValidator
             $"is {cfg.HiddenDim}; it must be a multiple of NHEADS ({cfg.NHeads})");
         Require(cfg.NumClasses >= 1, p + "MODEL.SEM_SEG_HEAD.NUM_CLASSES", $"is {cfg.NumClasses}; it must be at least 1");
         Require(cfg.NumObjectQueries >= 1, p + "MODEL.MASK_FORMER.NUM_OBJECT_QUERIES", $"is {cfg.NumObjectQueries}; it must be at least 1");
+        Require(cfg.TransformerDimFeedforward >= 1, p + "MODEL.SEM_SEG_HEAD.TRANSFORMER_DIM_FEEDFORWARD",
+            $"is {cfg.TransformerDimFeedforward}; it must be at least 1");
         Require(cfg.DimFeedforward >= 1, p + "MODEL.MASK_FORMER.DIM_FEEDFORWARD", $"is {cfg.DimFeedforward}; it must be at least 1");
         Require(cfg.DecLayers >= 1, p + "MODEL.MASK_FORMER.DEC_LAYERS", $"is {cfg.DecLayers}; it must be at least 1 (DEC_LAYERS − 1 layers are built)");
         Require(cfg.DeformableTransformerEncoderInFeatures is { Length: > 0 }, p + "MODEL.SEM_SEG_HEAD.DEFORMABLE_TRANSFORMER_ENCODER_IN_FEATURES", "must name at least one feature");

@@ -92,6 +92,7 @@ public sealed partial class MagNetModel : nn.Module<Tensor, Tensor, Tensor, MagN
             HiddenDim = cfg.HiddenDim,
             NumHeads = cfg.NHeads,
             TransformerEncoderLayers = cfg.TransformerEncLayers,
+            EncoderFeedforwardDim = cfg.TransformerDimFeedforward,
             DecLayers = cfg.DecLayers,
             DimFeedforward = cfg.DimFeedforward,
             NumQueries = cfg.NumObjectQueries,

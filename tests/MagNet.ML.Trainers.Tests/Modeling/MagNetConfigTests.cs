@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MagNet.ML.Modeling;
 
 namespace MagNet.ML.Tests.Modeling;
 
@@ -102,6 +103,30 @@ public sealed class MagNetConfigTests
         Assert.AreEqual(64, config.ImageSize);
     }
 
+    [TestMethod]
+    public void PixelDecoderFeedForwardWidthDefaultsToTheOfficial1024AndIsConfigurable()
+    {
+        // The official configuration has no such key: its head hard-codes 1024.
+        Assert.AreEqual(1024, MagNetConfig.Load(Fixtures.ParityA("config.json")).Classifier.Cfg.TransformerDimFeedforward);
+        Assert.AreEqual(1024, MagNetConfig.MagNetTiny().Classifier.Cfg.TransformerDimFeedforward);
+
+        var narrow = MagNetConfig.MagNetTiny();
+        narrow.Classifier.Cfg.TransformerDimFeedforward = 96;
+        narrow = MagNetConfig.FromJson(narrow.ToJson());
+        Assert.AreEqual(96, narrow.Classifier.Cfg.TransformerDimFeedforward);
+        using var model = new MagNetModel(narrow);
+        var weights = model.state_dict();
+        const string layer = "classifier.pixel_decoder.transformer.encoder.layers.";
+        CollectionAssert.AreEqual(new long[] { 96, 64 }, weights[layer + "0.linear1.weight"].shape);
+        CollectionAssert.AreEqual(new long[] { 64, 96 }, weights[layer + "1.linear2.weight"].shape);
+
+        // Counted by hand: linear1 and linear2 of each of Tiny's 2 encoder layers, 64 wide, over all tokens of the
+        // four levels at 128² (strides 4, 8, 16, 32), 2 FLOPs per multiply-accumulate.
+        const long tokens = 32 * 32 + 16 * 16 + 8 * 8 + 4 * 4;
+        const long saved = 2 * 2 * 2 * tokens * 64 * (1024 - 96);
+        Assert.AreEqual(saved, MagNetFlops.Count(MagNetConfig.MagNetTiny()).Total - MagNetFlops.Count(narrow).Total);
+    }
+
     private static void AssertSwin(ImageModelConfig kw, int embedDim, int[] depths, int[] heads, int window)
     {
         Assert.AreEqual(embedDim, kw.EmbedDim);
@@ -197,6 +222,7 @@ public sealed class MagNetConfigTests
     [DataRow("hidden_act", "language_model.config.hidden_act")]
     [DataRow("max_tokens", "max_tokens")]
     [DataRow("groupnorm", "classifier.cfg.MODEL.SEM_SEG_HEAD.CONVS_DIM")]
+    [DataRow("encoder_ffn", "classifier.cfg.MODEL.SEM_SEG_HEAD.TRANSFORMER_DIM_FEEDFORWARD")]
     public void ValidationNamesTheField(string fault, string field)
     {
         var config = MagNetConfig.MagNetTiny();
@@ -216,6 +242,7 @@ public sealed class MagNetConfigTests
             case "hidden_act": config.LanguageModel.Config.HiddenAct = "swish"; break;
             case "max_tokens": config.MaxTokens = 513; break;
             case "groupnorm": config.Classifier.Cfg.ConvsDim = 48; break;
+            case "encoder_ffn": config.Classifier.Cfg.TransformerDimFeedforward = 0; break;
         }
         var error = Assert.ThrowsExactly<ArgumentException>(config.Validate);
         StringAssert.Contains(error.Message, field + " ");
