@@ -92,7 +92,8 @@ public sealed class MagNetConfig
     /// A CPU-sized MagNet: Swin with embed 32, depths [1,1,2,1], heads [1,2,4,8], window 4 at 128² (stage maps
     /// 32/16/8/4, no padding); the MiniLM-L6 text encoder (384 wide, 6 layers, 12 heads, FFN 1536, the bert-base-uncased
     /// vocabulary; weights via <see cref="Modeling.MiniLmWeights"/>) interleaved at layers [2,4,5,6]; a head of width 64
-    /// (2 encoder layers, DEC_LAYERS 4, 8 heads, FFN 256); the 0/1 language-PWAM mask (quirk off).
+    /// (2 deformable encoder layers with FFN 256 instead of the official head's hard-coded 1024, which at this width
+    /// was over a third of the pass; DEC_LAYERS 4, 8 heads, decoder FFN 256); the 0/1 language-PWAM mask (quirk off).
     /// </summary>
     public static MagNetConfig MagNetTiny()
     {
@@ -120,7 +121,8 @@ public sealed class MagNetConfig
             {
                 Cfg = new ClassifierConfig
                 {
-                    TransformerEncLayers = 2, ConvsDim = 64, MaskDim = 64, HiddenDim = 64, DimFeedforward = 256, DecLayers = 4,
+                    TransformerEncLayers = 2, TransformerDimFeedforward = 256, ConvsDim = 64, MaskDim = 64, HiddenDim = 64,
+                    DimFeedforward = 256, DecLayers = 4,
                 },
             },
         };

@@ -106,9 +106,10 @@ public sealed class MagNetConfigTests
     [TestMethod]
     public void PixelDecoderFeedForwardWidthDefaultsToTheOfficial1024AndIsConfigurable()
     {
-        // The official configuration has no such key: its head hard-codes 1024.
+        // The official configuration has no such key: its head hard-codes 1024. MagNet-B keeps it; Tiny narrows it.
         Assert.AreEqual(1024, MagNetConfig.Load(Fixtures.ParityA("config.json")).Classifier.Cfg.TransformerDimFeedforward);
-        Assert.AreEqual(1024, MagNetConfig.MagNetTiny().Classifier.Cfg.TransformerDimFeedforward);
+        Assert.AreEqual(1024, MagNetConfig.MagNetB().Classifier.Cfg.TransformerDimFeedforward);
+        Assert.AreEqual(256, MagNetConfig.MagNetTiny().Classifier.Cfg.TransformerDimFeedforward);
 
         var narrow = MagNetConfig.MagNetTiny();
         narrow.Classifier.Cfg.TransformerDimFeedforward = 96;
@@ -123,7 +124,7 @@ public sealed class MagNetConfigTests
         // Counted by hand: linear1 and linear2 of each of Tiny's 2 encoder layers, 64 wide, over all tokens of the
         // four levels at 128² (strides 4, 8, 16, 32), 2 FLOPs per multiply-accumulate.
         const long tokens = 32 * 32 + 16 * 16 + 8 * 8 + 4 * 4;
-        const long saved = 2 * 2 * 2 * tokens * 64 * (1024 - 96);
+        const long saved = 2 * 2 * 2 * tokens * 64 * (256 - 96);
         Assert.AreEqual(saved, MagNetFlops.Count(MagNetConfig.MagNetTiny()).Total - MagNetFlops.Count(narrow).Total);
     }
 
