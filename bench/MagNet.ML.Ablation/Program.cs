@@ -14,6 +14,7 @@ using Microsoft.ML;
 //          [--batch-size B] [--lr LR] [--text-lr-scale X] [--clip X] [--threads T] [--out results.jsonl]
 //          (defaults follow the quick start's recipe: lr 5e-4, MiniLM frozen, gradient clip 1)
 //          [--keep-models DIR]             (also keeps each trained model as DIR/VARIANT-seedN.zip)
+//          [--encoder-ffn N]               (MagNet-Tiny's deformable-encoder FFN width; the preset's otherwise)
 //   report [--in results.jsonl]            (markdown table: mean ± std over seeds)
 //   inference --models a.zip,b.zip [--rows N] [--rounds R] [--threads T]
 //                                          (saved models timed side by side, round-robin, on the same val rows)
@@ -58,6 +59,7 @@ static int Run(Dictionary<string, string> o, string resultsPath)
     {
         var config = MagNetConfig.MagNetTiny();
         config.UseCam = variant.Cam;
+        if (o.TryGetValue("encoder-ffn", out var ffn)) config.Classifier.Cfg.TransformerDimFeedforward = int.Parse(ffn, CultureInfo.InvariantCulture);
         var reports = new List<MagNetTrainingProgress>();
         var trainer = ml.Transforms.ReferringSegmentation(new MagNetTrainer.Options
         {
