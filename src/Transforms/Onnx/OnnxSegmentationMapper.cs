@@ -51,6 +51,7 @@ internal sealed class OnnxSegmentationMapper : IRowBatchMapper
         private readonly float[] _scores;
         private VBuffer<float> _pixelBuffer;
         private ReadOnlyMemory<char> _expression;
+        private bool _returned;
 
         public Worker(ReferringSegmentationOnnxTransformer parent, DataViewRow input, bool pixelInput)
         {
@@ -61,7 +62,7 @@ internal sealed class OnnxSegmentationMapper : IRowBatchMapper
             if (pixelInput) _pixels = input.GetGetter<VBuffer<float>>(imageColumn);
             else _image = input.GetGetter<MLImage>(imageColumn);
             _text = input.GetGetter<ReadOnlyMemory<char>>(input.Schema[parent.ExpressionColumnName]);
-            _scorer = parent.CreateScorer();
+            _scorer = parent.RentScorer();
             int batch = _contract.BatchSize;
             _width = new int[batch];
             _height = new int[batch];
@@ -130,7 +131,11 @@ internal sealed class OnnxSegmentationMapper : IRowBatchMapper
 
         public override void Dispose()
         {
-            _scorer.Dispose();
+            if (!_returned)
+            {
+                _returned = true;
+                _parent.ReturnScorer(_scorer);
+            }
             base.Dispose();
         }
     }

@@ -12,7 +12,8 @@ namespace MagNet.ML;
 /// </summary>
 /// <remarks>
 /// <para>Rows are scored <see cref="BatchSize"/> at a time, lazily, as a cursor reads the appended columns. Cursors
-/// share the session (ONNX Runtime runs are thread-safe) and each has its own buffers.</para>
+/// share the session (ONNX Runtime runs are thread-safe) and each has its own buffers; a closed cursor's buffers and
+/// ML.NET row mapper are kept for the next cursor, so calling <c>Transform</c> once per request does not rebuild them.</para>
 /// <para>Persistence: ML.NET cannot store this transformer in its model zip (<c>mlContext.Model.Save</c> throws
 /// <see cref="NotSupportedException"/>), so <see cref="Save"/> writes this package's own single file and
 /// <see cref="Load"/> reads it. The GPU choice is not stored: it belongs to the machine that loads the file.</para>
@@ -29,6 +30,7 @@ public sealed class ReferringSegmentationOnnxTransformer : ColumnAppendingTransf
     private readonly byte[]? _modelBytes;
     private readonly byte[]? _vocabularyBytes;
     private readonly OnnxTransformer _onnx;
+    private readonly Stack<OnnxBatchScorer> _idleScorers = new();
     private bool _disposed;
 
     internal ReferringSegmentationOnnxTransformer(TransformsCatalog catalog, ReferringSegmentationOnnxEstimator.Options options,
@@ -109,15 +111,44 @@ public sealed class ReferringSegmentationOnnxTransformer : ColumnAppendingTransf
     /// <summary>Releases the ONNX Runtime session.</summary>
     public void Dispose()
     {
-        if (_disposed) return;
-        _disposed = true;
+        lock (_idleScorers)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            while (_idleScorers.TryPop(out var scorer)) scorer.Dispose();
+        }
         _onnx.Dispose();
     }
 
-    internal OnnxBatchScorer CreateScorer()
+    /// <summary>Scorers kept for the next cursor (cursors closed and not yet reused).</summary>
+    internal int IdleScorerCount
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        get { lock (_idleScorers) return _idleScorers.Count; }
+    }
+
+    /// <summary>A scorer for one cursor: one a closed cursor gave back, else a new one. Give it back with <see cref="ReturnScorer"/>.</summary>
+    internal OnnxBatchScorer RentScorer()
+    {
+        lock (_idleScorers)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_idleScorers.TryPop(out var idle)) return idle;
+        }
         return new OnnxBatchScorer(_onnx, Contract);
+    }
+
+    /// <summary>Keeps a closed cursor's scorer for the next one (or disposes it once the transformer is disposed).</summary>
+    internal void ReturnScorer(OnnxBatchScorer scorer)
+    {
+        lock (_idleScorers)
+        {
+            if (!_disposed)
+            {
+                _idleScorers.Push(scorer);
+                return;
+            }
+        }
+        scorer.Dispose();
     }
 
     private protected override string SaveAlternative =>

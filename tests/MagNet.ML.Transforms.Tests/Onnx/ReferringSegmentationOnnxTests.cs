@@ -130,6 +130,49 @@ public sealed class ReferringSegmentationOnnxTests
     }
 
     [TestMethod]
+    public void ClosedCursorsLendTheirScorersToTheNextAndOpenCursorsEachHaveTheirOwn()
+    {
+        var data = FixtureRows(0, 1, 1);
+        var transformer = Ml.Transforms.ApplyReferringSegmentationOnnx(OfficialOptions()).Fit(data);
+        var first = Score(transformer, data);
+        Assert.AreEqual(1, transformer.IdleScorerCount, "the first cursor's scorer is kept");
+        var again = Score(transformer, data);
+        Assert.AreEqual(1, transformer.IdleScorerCount, "the second cursor reused it");
+        for (int r = 0; r < first.Count; r++) CollectionAssert.AreEqual(first[r].Probability, again[r].Probability, $"row {r}");
+
+        // Two cursors open at once, read in turns: each has its own buffers, so neither sees the other's batch.
+        var scored = transformer.Transform(data);
+        var column = scored.Schema[ReferringColumnNames.Probability];
+        using (var a = scored.GetRowCursor([column]))
+        using (var b = scored.GetRowCursor([column]))
+        {
+            var getA = a.GetGetter<VBuffer<float>>(column);
+            var getB = b.GetGetter<VBuffer<float>>(column);
+            VBuffer<float> valueA = default, valueB = default;
+            // b starts one row behind a, so the two batches in flight always differ.
+            Assert.IsTrue(a.MoveNext());
+            getA(ref valueA);
+            for (int r = 0; r < first.Count; r++)
+            {
+                Assert.IsTrue(b.MoveNext());
+                getB(ref valueB);
+                CollectionAssert.AreEqual(first[r].Probability, valueB.DenseValues().ToArray(), $"cursor b, row {r}");
+                if (r + 1 < first.Count)
+                {
+                    Assert.IsTrue(a.MoveNext());
+                    getA(ref valueA);
+                    CollectionAssert.AreEqual(first[r + 1].Probability, valueA.DenseValues().ToArray(), $"cursor a, row {r + 1}");
+                }
+            }
+        }
+        Assert.AreEqual(2, transformer.IdleScorerCount, "both scorers are kept once both cursors close");
+
+        transformer.Dispose();
+        Assert.AreEqual(0, transformer.IdleScorerCount, "disposing the transformer releases the kept scorers");
+        Assert.ThrowsExactly<ObjectDisposedException>(() => Score(transformer, data));
+    }
+
+    [TestMethod]
     public void SavedFileLoadsAndScoresTheSame()
     {
         var data = FixtureRows(0, 1);
