@@ -3,7 +3,7 @@ using TorchSharp;
 namespace MagNet.ML.Benchmarks;
 
 /// <summary>What a benchmark report states about the machine it ran on.</summary>
-internal sealed record MachineInfo(int LogicalCpus, string CpuModel, string LoadAverage, string Runtime, string Libtorch, string ThreadingEnvironment)
+internal sealed record MachineInfo(int LogicalCpus, string CpuModel, string LoadAverage, string Runtime, string Jit, string Libtorch, string ThreadingEnvironment)
 {
     public static MachineInfo Read()
     {
@@ -18,7 +18,7 @@ internal sealed record MachineInfo(int LogicalCpus, string CpuModel, string Load
             else if (flags.Contains(" avx2", StringComparison.Ordinal)) cpu += " (AVX2)";
         }
         return new MachineInfo(Environment.ProcessorCount, cpu, ReadLoadAverage(),
-            $".NET {Environment.Version}", $"TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch {torch.__version__}", ThreadingVariables());
+            $".NET {Environment.Version}", JitMode(), $"TorchSharp {typeof(torch).Assembly.GetName().Version}, libtorch {torch.__version__}", ThreadingVariables());
     }
 
     /// <summary>The 1/5/15-minute load averages now (other processes competing for the cores).</summary>
@@ -26,6 +26,18 @@ internal sealed record MachineInfo(int LogicalCpus, string CpuModel, string Load
     {
         const string path = "/proc/loadavg";
         return File.Exists(path) ? string.Join(" ", File.ReadAllText(path).Split(' ').Take(3)) : "n/a";
+    }
+
+    /// <summary>
+    /// Whether the JIT tiers (the project turns it off; <c>DOTNET_TieredCompilation</c> overrides the project's setting).
+    /// </summary>
+    private static string JitMode()
+    {
+        string? variable = Environment.GetEnvironmentVariable("DOTNET_TieredCompilation");
+        bool tiered = variable is not null
+            ? variable != "0"
+            : !string.Equals(AppContext.GetData("System.Runtime.TieredCompilation") as string, "false", StringComparison.OrdinalIgnoreCase);
+        return tiered ? "tiered JIT on (early calls run unoptimised code)" : "tiered JIT off (every method optimised at its first call)";
     }
 
     /// <summary>
@@ -40,5 +52,5 @@ internal sealed record MachineInfo(int LogicalCpus, string CpuModel, string Load
     }
 
     public string Describe() =>
-        $"{LogicalCpus} logical CPU(s) (nproc), {CpuModel}; {Runtime}; {Libtorch}; {ThreadingEnvironment}; load average {LoadAverage}";
+        $"{LogicalCpus} logical CPU(s) (nproc), {CpuModel}; {Runtime}, {Jit}; {Libtorch}; {ThreadingEnvironment}; load average {LoadAverage}";
 }

@@ -51,7 +51,7 @@ internal static class OnnxCommand
             DefaultValueFactory = _ => "1,8",
         };
         var models = CommonOptions.Models("Tiny,B");
-        var repeat = CommonOptions.Repeat(10, "Timed rounds (every path once) per model, thread count and batch, at most; see --budget.");
+        var repeat = CommonOptions.Repeat(40, "Timed rounds (every path once) per model, thread count and batch, at most; see --budget.");
         var warmup = CommonOptions.Warmup("Untimed rounds (every path once) before timing, per model, thread count and batch.");
         var budget = new Option<double>("--budget")
         {
@@ -155,7 +155,7 @@ internal static class OnnxCommand
                         foreach (var path in TimedPaths)
                         {
                             var row = new OnnxMeasurement(exported.Name, exported.Config.ImageSize, threads, batch, path,
-                                TimingStatistics.Of(samples[path].Wall), TimingStatistics.Of(samples[path].Cpu), exported.Flops.Total / 1e9, matmul, arena);
+                                TimingStatistics.Of(samples[path].Wall), TimingStatistics.Of(samples[path].Cpu), exported.Flops.Total / 1e9, matmul, arena, samples[path].Wall);
                             rows.Add(row);
                         }
                         output.WriteLine($"[{exported.Name} {threads} thread(s) batch {batch}] matmul {F(matmul, 1)} GFLOP/s; medians: " +

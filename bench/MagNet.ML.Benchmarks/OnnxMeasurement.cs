@@ -6,8 +6,9 @@ namespace MagNet.ML.Benchmarks;
 /// <param name="GflopPerPair">GFLOP of one pair's forward pass (<c>MagNetFlops.Count</c>).</param>
 /// <param name="MatmulGflops">The 2048³ matmul rate at this thread count, measured in the same run.</param>
 /// <param name="OrtArena">Whether ONNX Runtime's CPU memory arena was on in this cell's sessions.</param>
+/// <param name="Rounds">Wall-clock seconds per batch of every timed round, in round order (the other paths' rounds line up).</param>
 internal sealed record OnnxMeasurement(string Model, int ImageSize, int Threads, int Batch, InferencePath Path,
-    TimingStatistics Time, TimingStatistics CpuTime, double GflopPerPair, double MatmulGflops, bool OrtArena)
+    TimingStatistics Time, TimingStatistics CpuTime, double GflopPerPair, double MatmulGflops, bool OrtArena, IReadOnlyList<double> Rounds)
 {
     /// <summary>Median seconds per pair.</summary>
     public double SecondsPerPair => Time.Median / Batch;
