@@ -128,11 +128,5 @@ public static class MiniLmWeights
         name.StartsWith("embeddings.", StringComparison.Ordinal) && name != "embeddings.position_ids"
         || name.StartsWith("encoder.layer.", StringComparison.Ordinal);
 
-    private static Tensor ToTensor(TensorProto proto)
-    {
-        float[] values = proto.RawData.Length > 0
-            ? MemoryMarshal.Cast<byte, float>(proto.RawData.Span).ToArray()
-            : proto.FloatData.ToArray();
-        return torch.tensor(values, proto.Dims.ToArray(), dtype: ScalarType.Float32, device: torch.CPU);
-    }
+    private static Tensor ToTensor(TensorProto proto) => OnnxInitializer.ToTensor(proto);
 }
