@@ -38,6 +38,7 @@ public static class DnnImageFeaturizerResNet18
         var graph = model.Graph;
         var initializers = graph.Initializer.ToDictionary(t => t.Name);
         var convolutions = graph.Node.Where(n => n.OpType == "Conv").ToList();
+        var normsByInput = graph.Node.Where(n => n.OpType == "BatchNormalization").ToLookup(n => n.Input[0]);
         var targets = encoder.ConvolutionsInOrder().ToList();
         if (convolutions.Count != targets.Count)
             throw new InvalidDataException($"'{onnxPath}' has {convolutions.Count} convolutions; the encoder (depths {string.Join("/", encoder.Depths)}) has {targets.Count}.");
@@ -55,15 +56,15 @@ public static class DnnImageFeaturizerResNet18
                 throw new InvalidDataException($"{where}: weight [{string.Join(", ", weight.Dims)}], kernel {string.Join("×", kernel)}, stride " +
                     $"{string.Join("/", strides)}, pads {string.Join("/", pads)}; the encoder expects [{conv.OutChannels}, {conv.InChannels}, " +
                     $"{conv.Kernel}, {conv.Kernel}], stride {conv.Stride}, pads {conv.PadBefore} before and {conv.PadAfter} after.");
-            var bn = graph.Node.Where(n => n.OpType == "BatchNormalization" && n.Input[0] == node.Output[0]).ToList();
+            var bn = normsByInput[node.Output[0]].ToList();
             if (bn.Count != 1) throw new InvalidDataException($"{where} is read by {bn.Count} BatchNormalization nodes; one was expected.");
             float epsilon = bn[0].Attribute.FirstOrDefault(a => a.Name == "epsilon")?.F ?? 1e-5f;
             if (Math.Abs(epsilon - norm.Eps) > 1e-9)
                 throw new InvalidDataException($"{where}: its BatchNormalization has epsilon {epsilon}; the encoder's norms use {norm.Eps}.");
             using var scope = NewDisposeScope();
-            using (torch.no_grad()) conv.Weight.copy_(ToTensor(weight));
-            norm.Load(ToTensor(Initializer(initializers, bn[0], 1, where)), ToTensor(Initializer(initializers, bn[0], 2, where)),
-                ToTensor(Initializer(initializers, bn[0], 3, where)), ToTensor(Initializer(initializers, bn[0], 4, where)));
+            using (torch.no_grad()) conv.Weight.copy_(OnnxInitializer.ToTensor(weight));
+            norm.Load(OnnxInitializer.ToTensor(Initializer(initializers, bn[0], 1, where)), OnnxInitializer.ToTensor(Initializer(initializers, bn[0], 2, where)),
+                OnnxInitializer.ToTensor(Initializer(initializers, bn[0], 3, where)), OnnxInitializer.ToTensor(Initializer(initializers, bn[0], 4, where)));
         }
     }
 
@@ -78,6 +79,4 @@ public static class DnnImageFeaturizerResNet18
 
     private static long[] Ints(NodeProto node, string name) =>
         node.Attribute.FirstOrDefault(a => a.Name == name)?.Ints.ToArray() ?? [];
-
-    private static Tensor ToTensor(TensorProto proto) => OnnxInitializer.ToTensor(proto);
 }

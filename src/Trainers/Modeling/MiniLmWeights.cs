@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using Onnx;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -55,7 +54,7 @@ public static class MiniLmWeights
         var result = new Dictionary<string, Tensor>();
         foreach (var initializer in graph.Initializer)
             if (IsBertParameter(initializer.Name) && initializer.DataType == (int)TensorProto.Types.DataType.Float)
-                result[initializer.Name] = ToTensor(initializer);
+                result[initializer.Name] = OnnxInitializer.ToTensor(initializer);
 
         foreach (var matmul in graph.Node.Where(n => n.OpType == "MatMul"))
         {
@@ -66,7 +65,7 @@ public static class MiniLmWeights
             if (!bias.EndsWith(".bias", StringComparison.Ordinal) || !IsBertParameter(bias))
                 throw new InvalidDataException($"MiniLM ONNX: the MatMul of initializer '{weight.Name}' is added to '{bias}', not to a named bias.");
             string name = bias[..^".bias".Length] + ".weight";
-            using var inOut = ToTensor(weight);
+            using var inOut = OnnxInitializer.ToTensor(weight);
             result[name] = inOut.t().contiguous();
         }
         return result;
@@ -127,6 +126,4 @@ public static class MiniLmWeights
     private static bool IsBertParameter(string name) =>
         name.StartsWith("embeddings.", StringComparison.Ordinal) && name != "embeddings.position_ids"
         || name.StartsWith("encoder.layer.", StringComparison.Ordinal);
-
-    private static Tensor ToTensor(TensorProto proto) => OnnxInitializer.ToTensor(proto);
 }

@@ -20,7 +20,7 @@ public sealed class ResNetImageEncoder : nn.Module<Tensor, Tensor[]>
 #pragma warning disable IDE1006 // state-dict names
     private readonly PaddedConv2d stem_conv;
     private readonly FrozenBatchNorm2d stem_bn;
-    private readonly ModuleList<ResNetBasicBlock> stages;
+    private readonly ModuleList<ResNetBasicBlock> blocks;
 #pragma warning restore IDE1006
     private readonly int[] _depths;
 
@@ -32,13 +32,13 @@ public sealed class ResNetImageEncoder : nn.Module<Tensor, Tensor[]>
             throw new ArgumentException($"Four positive stage depths are needed, got [{string.Join(", ", _depths)}].", nameof(depths));
         stem_conv = new PaddedConv2d(3, 64, 7, 2, 3, 2);
         stem_bn = new FrozenBatchNorm2d(64);
-        stages = new ModuleList<ResNetBasicBlock>();
+        blocks = new ModuleList<ResNetBasicBlock>();
         long channels = 64;
         for (int s = 0; s < 4; s++)
             for (int b = 0; b < _depths[s]; b++)
             {
                 long outChannels = StageChannels[s];
-                stages.Add(new ResNetBasicBlock(channels, outChannels, b == 0 && s > 0 ? 2 : 1));
+                blocks.Add(new ResNetBasicBlock(channels, outChannels, b == 0 && s > 0 ? 2 : 1));
                 channels = outChannels;
             }
         RegisterComponents();
@@ -49,7 +49,7 @@ public sealed class ResNetImageEncoder : nn.Module<Tensor, Tensor[]>
 
     /// <summary>Every convolution and its norm in the order a CNTK/ONNX export of the network lists them.</summary>
     public IEnumerable<(PaddedConv2d Conv, FrozenBatchNorm2d Norm)> ConvolutionsInOrder() =>
-        new[] { (stem_conv, stem_bn) }.Concat(stages.SelectMany(b => b.ConvolutionsInOrder()));
+        new[] { (stem_conv, stem_bn) }.Concat(blocks.SelectMany(b => b.ConvolutionsInOrder()));
 
     /// <summary>The stem: [B, 3, H, W] → [B, 64, H/4, W/4] (rounded as the paddings give).</summary>
     public Tensor ForwardStem(Tensor image)
@@ -67,7 +67,7 @@ public sealed class ResNetImageEncoder : nn.Module<Tensor, Tensor[]>
         if (stage is < 0 or > 3) throw new ArgumentOutOfRangeException(nameof(stage), stage, "Stages are 0–3.");
         using var scope = NewDisposeScope();
         int first = _depths.Take(stage).Sum();
-        for (int b = first; b < first + _depths[stage]; b++) x = stages[b].forward(x);
+        for (int b = first; b < first + _depths[stage]; b++) x = blocks[b].forward(x);
         return x.MoveToOuterDisposeScope();
     }
 
