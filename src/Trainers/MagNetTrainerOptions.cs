@@ -61,6 +61,20 @@ public sealed partial class MagNetTrainer
         /// </summary>
         public bool LoadMiniLmTextEncoder = true;
 
+        /// <summary>
+        /// For a model whose <c>image_model.type</c> is <c>resnet</c>: start its CNN from the ImageNet ResNet-18 of ML.NET's
+        /// <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> package (loaded before <see cref="InitialWeightsPath"/>, which
+        /// wins where both have a weight). Default true. Ignored for a Swin image side.
+        /// </summary>
+        public bool LoadPretrainedImageEncoder = true;
+
+        /// <summary>
+        /// The package's <c>ResNet18.onnx</c> for <see cref="LoadPretrainedImageEncoder"/>; null (default) reads it
+        /// where the package puts it in a referencing application's output
+        /// (<see cref="Modeling.DnnImageFeaturizerResNet18.DefaultPath"/>).
+        /// </summary>
+        public string? ImageEncoderWeightsPath;
+
         /// <summary>Passes over the training data. Default 10.</summary>
         public int MaxEpochs = 10;
 
@@ -79,6 +93,14 @@ public sealed partial class MagNetTrainer
         /// everything, as LAVT/MagNet).
         /// </summary>
         public double TextEncoderLearningRateScale = 1.0;
+
+        /// <summary>
+        /// Multiplier of <see cref="LearningRate"/> for the image network itself — a ResNet's CNN
+        /// (<c>image_model.encoder.*</c>), or a Swin's patch embedding and blocks — but not the fusion modules after
+        /// each stage. As <see cref="TextEncoderLearningRateScale"/>: below 1 keeps pretrained features while the rest
+        /// learns, 0 freezes them (no gradients for those weights). Default 1.
+        /// </summary>
+        public double ImageEncoderLearningRateScale = 1.0;
 
         /// <summary>Weight decay of the decaying parameter group (LAVT/MagNet: 1e-2). Default 1e-2.</summary>
         public double WeightDecay = 1e-2;

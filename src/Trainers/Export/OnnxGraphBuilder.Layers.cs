@@ -1,4 +1,7 @@
+using MagNet.ML.Modeling;
+using TorchSharp;
 using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace MagNet.ML.Export;
 
@@ -55,6 +58,21 @@ internal sealed partial class OnnxGraphBuilder
             throw new NotSupportedException($"ONNX export of '{prefix}': only affine GroupNorms are supported.");
         return GroupNorm(x, layer.num_groups, channels, height, width,
             AddInitializer($"{prefix}.weight", layer.weight), AddInitializer($"{prefix}.bias", layer.bias), (float)layer.eps);
+    }
+
+    /// <summary>
+    /// A bias-free <see cref="PaddedConv2d"/> followed by a <see cref="FrozenBatchNorm2d"/>, emitted as one Conv whose
+    /// weight and bias fold the norm in (W·scale per output channel, shift); both are export-time constants.
+    /// </summary>
+    public string ConvWithFrozenNorm(string x, PaddedConv2d conv, FrozenBatchNorm2d norm, string prefix)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (scale, shift) = norm.Affine();
+        string weight = AddConstant($"{prefix}.folded_weight", conv.Weight * scale.view(-1, 1, 1, 1));
+        string bias = AddConstant($"{prefix}.folded_bias", shift);
+        long k = conv.Kernel, s = conv.Stride, before = conv.PadBefore, after = conv.PadAfter;
+        return Conv(x, weight, bias, [k, k], [s, s], [before, before, after, after], [1, 1]);
     }
 
     /// <summary>PyTorch <c>nn.Embedding</c>: rows of the table picked by the int64 <paramref name="indices"/>.</summary>

@@ -126,6 +126,10 @@ internal sealed partial class OnnxGraphBuilder
             Attr("kernel_shape", kernel), Attr("strides", strides), Attr("pads", pads), Attr("dilations", dilations), Attr("group", group));
     }
 
+    /// <summary>Max-pooling with <paramref name="pads"/> (begins then ends) that never win (ONNX pads with −∞).</summary>
+    public string MaxPool(string x, long[] kernel, long[] strides, long[] pads) =>
+        Node("MaxPool", [x], Attr("kernel_shape", kernel), Attr("strides", strides), Attr("pads", pads));
+
     /// <summary>
     /// InstanceNormalization without affine parameters (scale 1, bias 0) over every axis after the channel axis of
     /// <paramref name="x"/> [B, <paramref name="channels"/>, ...].

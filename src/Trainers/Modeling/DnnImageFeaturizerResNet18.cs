@@ -18,6 +18,13 @@ public static class DnnImageFeaturizerResNet18
     /// <summary>Path of the network inside the package folder.</summary>
     public const string ModelPathInPackage = "tools/DnnImageModels/ResNet18Onnx/ResNet18.onnx";
 
+    /// <summary>
+    /// Where the file is in an application that references the package: the package copies its <c>DnnImageModels</c>
+    /// folder into the build output, so this is <c>DnnImageModels/ResNet18Onnx/ResNet18.onnx</c> under the
+    /// application's base directory (the place ML.NET's own <c>DnnFeaturizeImage</c> reads it from).
+    /// </summary>
+    public static string DefaultPath => Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
+
     /// <summary>Copies the weights of the ONNX file at <paramref name="onnxPath"/> into <paramref name="encoder"/>.</summary>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not that network, or does not fit the encoder (the message names the node).</exception>

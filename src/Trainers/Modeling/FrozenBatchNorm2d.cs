@@ -50,8 +50,14 @@ public sealed class FrozenBatchNorm2d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         using var scope = NewDisposeScope();
-        var scale = weight * torch.rsqrt(running_var + Eps);
-        var shift = bias - running_mean * scale;
+        var (scale, shift) = Affine();
         return (x * scale.view(1, -1, 1, 1) + shift.view(1, -1, 1, 1)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The norm as a per-channel affine map y = x·scale + shift (both [C]).</summary>
+    public (Tensor Scale, Tensor Shift) Affine()
+    {
+        var scale = weight * torch.rsqrt(running_var + Eps);
+        return (scale, bias - running_mean * scale);
     }
 }

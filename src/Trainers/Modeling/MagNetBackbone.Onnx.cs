@@ -10,7 +10,7 @@ public sealed partial class MagNetBackbone
     /// mask [B, T]) and returns the decoder features Y_1..Y_4. Nothing that only the training losses read is emitted:
     /// the stage-4 language fusion (its output feeds no later stage) and the output norms are left out.
     /// </summary>
-    internal static IReadOnlyList<OnnxFeature> EmitOnnx(OnnxGraphBuilder g, MultiModalSwin imageModel, MultiModalBert languageModel,
+    internal static IReadOnlyList<OnnxFeature> EmitOnnx(OnnxGraphBuilder g, IOnnxImageEncoder imageModel, MultiModalBert languageModel,
         string imagePrefix, string languagePrefix, string image, string inputIds, string attentionMask, long imageSize, long tokens)
     {
         var (x, height, width) = imageModel.EmitStem(g, imagePrefix, image, imageSize);

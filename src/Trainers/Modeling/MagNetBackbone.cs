@@ -45,7 +45,7 @@ public sealed partial class MagNetBackbone : nn.Module<Tensor, Tensor, Tensor, B
     /// The interleaved forward over two encoders held elsewhere (e.g. by a full model that owns them as its own
     /// <c>image_model</c>/<c>language_model</c> fields).
     /// </summary>
-    public static BackboneOutput Forward(MultiModalSwin imageModel, MultiModalBert languageModel, Tensor image, Tensor inputIds, Tensor attentionMask)
+    public static BackboneOutput Forward(IMultiModalImageEncoder imageModel, MultiModalBert languageModel, Tensor image, Tensor inputIds, Tensor attentionMask)
     {
         ArgumentNullException.ThrowIfNull(imageModel);
         ArgumentNullException.ThrowIfNull(languageModel);

@@ -131,6 +131,25 @@ public sealed class MagNetConfig
     }
 
     /// <summary>
+    /// <see cref="MagNetTiny"/> with a ResNet-18 image side (<see cref="ImageEncoderKind.ResNet"/>, depths 2, 2, 2, 3,
+    /// stage widths 64/128/256/512 — so the fusion modules, the language PWAMs and the head are those of a Swin with
+    /// embedding 64), meant to start from the ImageNet ResNet-18 of ML.NET's
+    /// <c>Microsoft.ML.DnnImageFeaturizer.ResNet18</c> package (see <see cref="MagNetTrainer.Options.ImageEncoderWeightsPath"/>).
+    /// </summary>
+    public static MagNetConfig MagNetTinyResNet18()
+    {
+        var config = MagNetTiny();
+        config.Name = "magnet-tiny-r18";
+        config.ImageModel.Type = ImageEncoderKind.ResNet;
+        config.ImageModel.Kwargs.EmbedDim = 64;
+        config.ImageModel.Kwargs.Depths = [2, 2, 2, 3];
+        config.ImageModel.Kwargs.DropPathRate = 0;
+        config.LanguageModel.EmbedDim = 64;
+        config.Classifier.InputShape = config.BackboneFeatureShapes();
+        return config;
+    }
+
+    /// <summary>
     /// The shapes of the backbone features s1..s4 this configuration produces (channels embed_dim·2^i, strides
     /// patch_size·2^i), in the form <see cref="ClassifierSection.InputShape"/> expects.
     /// </summary>

@@ -17,6 +17,7 @@ internal static class MagNetConfigValidator
         var bert = language.Config;
 
         ValidateImage(image);
+        if (config.ImageModel.Type == ImageEncoderKind.ResNet) ValidateResNet(config);
         ValidateBert(bert);
         ValidateLanguage(language, image);
 
@@ -63,6 +64,19 @@ internal static class MagNetConfigValidator
             Require(kw.NumHeadsFusion[i] >= 1 && (dim / 4) % kw.NumHeadsFusion[i] == 0, $"{p}num_heads_fusion[{i}]",
                 $"is {kw.NumHeadsFusion[i]}; it must divide the CAM width {dim / 4} (and so the stage width {dim})");
         }
+    }
+
+    // The ResNet's stage widths (64·2^i) and strides (4·2^i) are fixed; the fusion modules and the head are built
+    // from embed_dim and patch_size, so those must describe them.
+    private static void ValidateResNet(MagNetConfig config)
+    {
+        const string p = "image_model.kwargs.";
+        var kw = config.ImageModel.Kwargs;
+        Require(kw.EmbedDim == 64, p + "embed_dim", $"is {kw.EmbedDim}; with image_model.type 'resnet' it must be 64 (the ResNet's first stage width)");
+        Require(kw.PatchSize == 4, p + "patch_size", $"is {kw.PatchSize}; with image_model.type 'resnet' it must be 4 (the ResNet's first stage stride)");
+        Require(kw.InChans == 3, p + "in_chans", $"is {kw.InChans}; with image_model.type 'resnet' it must be 3 (RGB)");
+        Require(!kw.Ape, p + "ape", "is true; a ResNet has no absolute position embedding");
+        Require(config.UseCam, "use_cam", "is false; with image_model.type 'resnet' only MagNet's stage (with the CAM) is supported");
     }
 
     private static void ValidateBert(BertConfig bert)

@@ -5,7 +5,8 @@ namespace MagNet.ML;
 /// <summary>
 /// Analytic operation count of the MagNet forward pass (<see cref="MagNetModel.forward"/>) for one image–expression
 /// pair at a configuration's image size and token length. It follows the modules as this package runs them: Swin
-/// attention and projections on the window-padded token grid, MLPs on the unpadded one; every BERT layer; the image
+/// attention and projections on the window-padded token grid, MLPs on the unpadded one (or, for a ResNet image side,
+/// its stem and every block's convolutions); every BERT layer; the image
 /// PWAM, gate, CAM pyramids with their PWAMs, mixer and PatchMerging of each stage; the language PWAM and gate of each
 /// stage; the pixel decoder (input projections, value/offset/attention/output projections and FFN of every deformable
 /// encoder layer, mask features) and the transformer decoder (projections, attention products, FFNs, class and mask
@@ -27,8 +28,15 @@ public static class MagNetFlops
         var bert = config.LanguageModel.Config;
         long tokens = config.MaxTokens, words = bert.HiddenSize;
 
+        bool resNet = config.ImageModel.Type == ImageEncoderKind.ResNet;
         long side = Ceiling(config.ImageSize, image.PatchSize);
-        tally.Add("image.stem", MagNetFlopKind.Conv2d, side * side * image.EmbedDim * image.InChans * image.PatchSize * image.PatchSize);
+        if (resNet)
+        {
+            long half = config.ImageSize / 2;
+            tally.Add("image.stem", MagNetFlopKind.Conv2d, half * half * ResNetImageEncoder.StageChannels[0] * image.InChans * 7 * 7);
+        }
+        else
+            tally.Add("image.stem", MagNetFlopKind.Conv2d, side * side * image.EmbedDim * image.InChans * image.PatchSize * image.PatchSize);
 
         var sides = new long[4];
         for (int stage = 0; stage < 4; stage++)
@@ -36,10 +44,11 @@ public static class MagNetFlops
             sides[stage] = side;
             long c = image.StageDim(stage), pixels = side * side;
             string name = $"stage{stage + 1}";
-            SwinBlocks(tally, $"image.{name}.swin", side, c, image.Depths[stage], image.WindowSize, (long)(c * image.MlpRatio));
+            if (resNet) ResNetBlocks(tally, $"image.{name}.resnet", side, c, stage == 0 ? c : c / 2, image.Depths[stage]);
+            else SwinBlocks(tally, $"image.{name}.swin", side, c, image.Depths[stage], image.WindowSize, (long)(c * image.MlpRatio));
             BertLayers(tally, $"text.{name}.bert", bert, tokens,
                 (stage == 0 ? 0 : config.LanguageModel.PwamIdx[stage - 1], config.LanguageModel.PwamIdx[stage]));
-            ImageFusion(tally, $"image.{name}.fusion", pixels, c, tokens, words, side, hasDownsample: stage < 3);
+            ImageFusion(tally, $"image.{name}.fusion", pixels, c, tokens, words, side, hasDownsample: !resNet && stage < 3);
             LanguageFusion(tally, $"text.{name}.fusion", pixels, c, tokens, words);
             side = (side + 1) / 2;
         }
@@ -62,6 +71,19 @@ public static class MagNetFlops
             tally.Add(part, MagNetFlopKind.Matmul, 2 * paddedTokens * window * window * c);   // q·kᵀ and attn·v per window
             tally.Add(part, MagNetFlopKind.Linear, paddedTokens * c * c);              // proj
             tally.Add(part, MagNetFlopKind.Linear, 2 * realTokens * c * hidden);       // fc1, fc2
+        }
+    }
+
+    // ResNet basic blocks at output side `side`: two 3×3 convolutions each, the first block of a widening stage reading
+    // `inChannels` and adding a 1×1 shortcut convolution (norms are folded into convolutions, ReLUs and adds not counted).
+    private static void ResNetBlocks(Tally tally, string part, long side, long c, long inChannels, int depth)
+    {
+        long pixels = side * side;
+        for (int block = 0; block < depth; block++)
+        {
+            long input = block == 0 ? inChannels : c;
+            tally.Add(part, MagNetFlopKind.Conv2d, pixels * c * (input * 9 + c * 9));
+            if (block == 0 && input != c) tally.Add(part, MagNetFlopKind.Conv2d, pixels * c * input);
         }
     }
 

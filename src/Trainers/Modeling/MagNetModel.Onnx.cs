@@ -11,7 +11,7 @@ public sealed partial class MagNetModel
     /// </summary>
     internal (OnnxHeadOutput Head, string? Probability) EmitOnnx(OnnxGraphBuilder g, string image, string inputIds, string attentionMask, bool withProbability)
     {
-        var features = MagNetBackbone.EmitOnnx(g, image_model, language_model, "image_model", "language_model",
+        var features = MagNetBackbone.EmitOnnx(g, (IOnnxImageEncoder)image_model, language_model, "image_model", "language_model",
             image, inputIds, attentionMask, Config.ImageSize, Config.MaxTokens);
         var head = classifier.EmitOnnx(g, "classifier", features);
         string? probability = withProbability ? SemanticInference.EmitOnnx(g, head, Config.ImageSize, Config.ImageSize) : null;

@@ -6,14 +6,14 @@ namespace MagNet.ML.Modeling;
 
 /// <summary>
 /// The MagNet inference model, module for module the official <c>WrapperModel</c>: the multi-modal Swin
-/// (<c>image_model</c>), the multi-modal BERT (<c>language_model</c>), the simplified Mask2Former head
+/// (<c>image_model</c>; or, as an option, a <see cref="MultiModalResNet"/>), the multi-modal BERT (<c>language_model</c>), the simplified Mask2Former head
 /// (<c>classifier</c>) and <c>lang_proj</c> (used only by the training losses). Its state-dict names and order equal
 /// the official checkpoint's, so released weights load without renaming.
 /// </summary>
 public sealed partial class MagNetModel : nn.Module<Tensor, Tensor, Tensor, MagNetOutput>
 {
 #pragma warning disable IDE1006 // state-dict names
-    private readonly MultiModalSwin image_model;
+    private readonly nn.Module image_model;   // MultiModalSwin or MultiModalResNet
     private readonly MultiModalBert language_model;
     private readonly MaskFormerHead classifier;
     private readonly Linear lang_proj;
@@ -25,7 +25,10 @@ public sealed partial class MagNetModel : nn.Module<Tensor, Tensor, Tensor, MagN
         ArgumentNullException.ThrowIfNull(config);
         config.Validate();
         Config = config;
-        image_model = new MultiModalSwin(config.ImageModel.Kwargs, config.LanguageModel.Config.HiddenSize, config.UseCam);
+        int textDim = config.LanguageModel.Config.HiddenSize;
+        image_model = config.ImageModel.Type == ImageEncoderKind.ResNet
+            ? new MultiModalResNet(config.ImageModel.Kwargs, textDim)
+            : new MultiModalSwin(config.ImageModel.Kwargs, textDim, config.UseCam);
         language_model = new MultiModalBert(config.LanguageModel, config.LanguagePwamQuirk);
         classifier = new MaskFormerHead(HeadOptions(config));
         lang_proj = nn.Linear(config.LanguageModel.Config.HiddenSize, config.LangProjDim);
@@ -35,8 +38,11 @@ public sealed partial class MagNetModel : nn.Module<Tensor, Tensor, Tensor, MagN
     /// <summary>The configuration the model was built from.</summary>
     public MagNetConfig Config { get; }
 
-    /// <summary>The multi-modal Swin image encoder (<c>image_model.*</c>).</summary>
-    public MultiModalSwin ImageModel => image_model;
+    /// <summary>
+    /// The image encoder (<c>image_model.*</c>): a <see cref="MultiModalSwin"/>, or a <see cref="MultiModalResNet"/> when
+    /// the configuration's <c>image_model.type</c> is <c>resnet</c>.
+    /// </summary>
+    public IMultiModalImageEncoder ImageModel => (IMultiModalImageEncoder)image_model;
 
     /// <summary>The multi-modal BERT text encoder (<c>language_model.*</c>).</summary>
     public MultiModalBert LanguageModel => language_model;
@@ -55,7 +61,7 @@ public sealed partial class MagNetModel : nn.Module<Tensor, Tensor, Tensor, MagN
     public override MagNetOutput forward(Tensor image, Tensor inputIds, Tensor attentionMask)
     {
         using var scope = NewDisposeScope();
-        var backbone = MagNetBackbone.Forward(image_model, language_model, image, inputIds, attentionMask);
+        var backbone = MagNetBackbone.Forward(ImageModel, language_model, image, inputIds, attentionMask);
         var f = backbone.Features;
         var head = classifier.call(f[0], f[1], f[2], f[3]);
         var output = new MagNetOutput(backbone, head);

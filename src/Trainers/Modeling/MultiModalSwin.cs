@@ -10,7 +10,7 @@ namespace MagNet.ML.Modeling;
 /// and the output norms <c>norm{i}</c> for i in out_indices, which exist in official checkpoints but are not used by
 /// MagNet (without the CAM they give the decoder features, as in LAVT). The forward is stage-wise so that the text encoder can be interleaved (see <see cref="MagNetBackbone"/>).
 /// </summary>
-public sealed partial class MultiModalSwin : nn.Module
+public sealed partial class MultiModalSwin : nn.Module, IMultiModalImageEncoder, Export.IOnnxImageEncoder
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly PatchEmbed patch_embed;
@@ -62,7 +62,12 @@ public sealed partial class MultiModalSwin : nn.Module
             register_module($"norm{i}", outputNorms[i]);
         }
 
-        InitializeWeights();
+        InitializeWeights(this, layers);
+        if (absolute_pos_embed is not null)
+        {
+            using var noGrad = torch.no_grad();
+            TruncatedNormal.Fill(absolute_pos_embed, std: 0.02);
+        }
         FreezeStages();
     }
 
@@ -110,10 +115,14 @@ public sealed partial class MultiModalSwin : nn.Module
     public ImageStageOutput ForwardFusion(int stage, Tensor x, long height, long width, Tensor l, Tensor lMask) =>
         layers[stage].ForwardFusion(x, height, width, l, lMask, UsesCam ? null : outputNorms[stage]);
 
-    private void InitializeWeights()
+    /// <summary>
+    /// Swin's initialisation of every Linear (truncated normal, std 0.02, zero bias) and LayerNorm (1, 0) under
+    /// <paramref name="root"/>, then each stage's gate set to start closed.
+    /// </summary>
+    internal static void InitializeWeights(nn.Module root, IEnumerable<MultiModalSwinLayer> stages)
     {
         using var noGrad = torch.no_grad();
-        foreach (var (_, module) in named_modules())
+        foreach (var (_, module) in root.named_modules())
         {
             switch (module)
             {
@@ -127,10 +136,9 @@ public sealed partial class MultiModalSwin : nn.Module
                     break;
             }
         }
-        if (absolute_pos_embed is not null) TruncatedNormal.Fill(absolute_pos_embed, std: 0.02);
         // Gates start closed (the encoders begin as plain Swin/BERT) but stay trainable: only the gate's last Linear
         // is zeroed. Zeroing both, as the official constructors do, would leave both with zero gradient forever.
-        foreach (var layer in layers)
+        foreach (var layer in stages)
             nn.init.zeros_(layer.ResGate.children().OfType<Linear>().Last().weight);
     }
 

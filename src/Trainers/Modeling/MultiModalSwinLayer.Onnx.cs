@@ -34,10 +34,11 @@ public sealed partial class MultiModalSwinLayer
     /// the decoder feature Y and (all stages but the last) the gated residual and PatchMerging. Y is the mixer of the
     /// cross-modal alignment module's output and the PWAM output; a stage built without the CAM (no <c>mixer</c>)
     /// gets <paramref name="outputNorm"/> of the PWAM output instead (LAVT's decoder feature). The gate of the last
-    /// stage only feeds a value nothing reads, so it is not emitted.
+    /// stage only feeds a value nothing reads, so it is not emitted. <paramref name="nextStage"/> emits another
+    /// network's down-sampling of the gated residual tokens (see <see cref="ForwardFusion"/>).
     /// </summary>
     internal OnnxImageStage EmitFusion(OnnxGraphBuilder g, string prefix, string x, long height, long width, string l, string lMask,
-        (LayerNorm Layer, string Prefix)? outputNorm = null)
+        (LayerNorm Layer, string Prefix)? outputNorm = null, Func<string, long, long, (string Next, long Height, long Width)>? nextStage = null)
     {
         using var scope = g.Scope(prefix);
         string pwam = fusion.EmitOnnx(g, $"{prefix}.fusion", x, l, lMask);
@@ -54,11 +55,16 @@ public sealed partial class MultiModalSwinLayer
             mixed = g.LayerNorm(pwam, norm, normPrefix);
         }
         var feature = new OnnxFeature(g.Transpose(g.Reshape(mixed, -1, height, width, dim), 0, 3, 1, 2), dim, height, width);
-        if (downsample is null) return new OnnxImageStage(feature, null, height, width);
+        if (downsample is null && nextStage is null) return new OnnxImageStage(feature, null, height, width);
 
         string gate = OnnxSequential.Emit(g, res_gate, $"{prefix}.res_gate", pwam);
         string fused = g.Add(x, g.Mul(gate, pwam));
-        string next = downsample.EmitOnnx(g, $"{prefix}.downsample", fused, height, width);
+        if (nextStage is not null)
+        {
+            var (following, nextHeight, nextWidth) = nextStage(fused, height, width);
+            return new OnnxImageStage(feature, following, nextHeight, nextWidth);
+        }
+        string next = downsample!.EmitOnnx(g, $"{prefix}.downsample", fused, height, width);
         return new OnnxImageStage(feature, next, PatchMerging.OutputSize(height), PatchMerging.OutputSize(width));
     }
 

@@ -104,10 +104,15 @@ public sealed partial class MultiModalSwinLayer : nn.Module
     /// The fusion step on the stage output <paramref name="x"/> [B, H·W, C] with words <paramref name="l"/> [B, D, T]
     /// and the 0/1 word mask <paramref name="lMask"/> [B, T, 1]: CAM + PWAM → decoder feature Y, gated residual → PatchMerging.
     /// Without the CAM the decoder feature is <paramref name="outputNorm"/> (the encoder's <c>norm{i}</c>, required
-    /// then) applied to the PWAM output, as in LAVT.
+    /// then) applied to the PWAM output, as in LAVT. A stage built without a PatchMerging may be given
+    /// <paramref name="nextStage"/>, the down-sampling of another network (the next ResNet stage's strided block), which
+    /// then receives the gated residual tokens [B, H·W, C] with their map size.
     /// </summary>
-    public ImageStageOutput ForwardFusion(Tensor x, long height, long width, Tensor l, Tensor lMask, LayerNorm? outputNorm = null)
+    public ImageStageOutput ForwardFusion(Tensor x, long height, long width, Tensor l, Tensor lMask, LayerNorm? outputNorm = null,
+        Func<Tensor, long, long, (Tensor Next, long Height, long Width)>? nextStage = null)
     {
+        if (downsample is not null && nextStage is not null)
+            throw new ArgumentException("This stage has its own PatchMerging; a separate down-sampling cannot be given.", nameof(nextStage));
         if (!UsesCam && outputNorm is null)
             throw new ArgumentNullException(nameof(outputNorm), "A stage without the CAM needs the encoder's output norm for its decoder feature.");
         using var scope = NewDisposeScope();
@@ -143,6 +148,11 @@ public sealed partial class MultiModalSwinLayer : nn.Module
         var feature = mixed.view(b, height, width, dim).permute(0, 3, 1, 2).contiguous();
         TensorRecorder.Record($"{recordPrefix}.Y", feature);
 
+        if (nextStage is not null)
+        {
+            var (following, nextHeight, nextWidth) = nextStage(fused, height, width);
+            return new ImageStageOutput(feature.MoveToOuterDisposeScope(), following.MoveToOuterDisposeScope(), nextHeight, nextWidth);
+        }
         if (downsample is null) return new ImageStageOutput(feature.MoveToOuterDisposeScope(), null, height, width);
         var next = downsample.forward(fused, height, width);
         TensorRecorder.Record($"{recordPrefix}.down", next);

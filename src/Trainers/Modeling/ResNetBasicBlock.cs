@@ -9,7 +9,7 @@ namespace MagNet.ML.Modeling;
 /// 0 after, as the CNTK export of ML.NET's ImageNet ResNet-18 does. State-dict names <c>conv1</c>, <c>bn1</c>,
 /// <c>conv2</c>, <c>bn2</c>, <c>downsample_conv</c>, <c>downsample_bn</c>.
 /// </summary>
-public sealed class ResNetBasicBlock : nn.Module<Tensor, Tensor>
+public sealed partial class ResNetBasicBlock : nn.Module<Tensor, Tensor>
 {
 #pragma warning disable IDE1006 // state-dict names
     private readonly PaddedConv2d conv1;

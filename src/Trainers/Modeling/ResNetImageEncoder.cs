@@ -12,7 +12,7 @@ namespace MagNet.ML.Modeling;
 /// package ships (see <see cref="DnnImageFeaturizerResNet18"/>). Input: the network's own pixel convention (for that
 /// file BGR in 0–255 minus the channel means).
 /// </summary>
-public sealed class ResNetImageEncoder : nn.Module<Tensor, Tensor[]>
+public sealed partial class ResNetImageEncoder : nn.Module<Tensor, Tensor[]>
 {
     /// <summary>Channels of the four stages.</summary>
     public static IReadOnlyList<long> StageChannels { get; } = [64, 128, 256, 512];
@@ -65,11 +65,25 @@ public sealed class ResNetImageEncoder : nn.Module<Tensor, Tensor[]>
     public Tensor ForwardStage(int stage, Tensor x)
     {
         if (stage is < 0 or > 3) throw new ArgumentOutOfRangeException(nameof(stage), stage, "Stages are 0–3.");
+        int first = FirstBlock(stage);
+        return ForwardBlocks(first, first + _depths[stage], x);
+    }
+
+    /// <summary>
+    /// Runs blocks <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), counted over all stages in
+    /// order, on <paramref name="x"/> [B, C, H, W]: a stage may be split, e.g. to run its strided first block apart.
+    /// </summary>
+    public Tensor ForwardBlocks(int from, int to, Tensor x)
+    {
+        if (from < 0 || to > blocks.Count || from > to)
+            throw new ArgumentOutOfRangeException(nameof(from), $"Blocks {from}..{to} are outside 0..{blocks.Count}.");
         using var scope = NewDisposeScope();
-        int first = _depths.Take(stage).Sum();
-        for (int b = first; b < first + _depths[stage]; b++) x = blocks[b].forward(x);
+        for (int b = from; b < to; b++) x = blocks[b].forward(x);
         return x.MoveToOuterDisposeScope();
     }
+
+    /// <summary>Index of the first block of stage <paramref name="stage"/> among all blocks.</summary>
+    public int FirstBlock(int stage) => _depths.Take(stage).Sum();
 
     /// <summary>The four stage outputs for <paramref name="image"/> [B, 3, H, W].</summary>
     public override Tensor[] forward(Tensor image)

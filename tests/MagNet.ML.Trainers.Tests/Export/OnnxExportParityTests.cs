@@ -108,6 +108,36 @@ public sealed class OnnxExportParityTests
         }
     }
 
+    [TestMethod]
+    [DataRow(1)]
+    [DataRow(2)]
+    public void ResNetImageSideGraphMatchesTorchSharp(int batch)
+    {
+        // The ImageNet ResNet-18 imported, every other weight random with the gates open; 64² input (stage maps 16..2).
+        using var scope = NewDisposeScope();
+        var config = MagNetConfig.MagNetTinyResNet18();
+        config.ImageSize = 64;
+        config.Classifier.InputShape = config.BackboneFeatureShapes();
+        using var model = new MagNetModel(config);
+        Randomize(model, seed: 9);
+        DnnImageFeaturizerResNet18.Load(((MultiModalResNet)model.ImageModel).Encoder, Modeling.PackagedResNet18.Path);
+        model.eval();
+        var image = randn([batch, 3, config.ImageSize, config.ImageSize], generator: new Generator(13));
+        var (ids, mask) = RandomTokens(batch, config.MaxTokens, config.LanguageModel.Config.VocabSize, seed: 4);
+        var inputs = new Dictionary<string, Tensor> { ["image"] = image, ["input_ids"] = ids, ["attention_mask"] = mask };
+        string path = TemporaryPath(".onnx");
+        try
+        {
+            var summary = MagNetOnnxExporter.Export(model, path);
+            TestContext.WriteLine($"MagNet-Tiny-R18: {summary.Nodes} nodes, {summary.Parameters} parameters");
+            CompareWithTorchSharp(model, inputs, RunOnnx(path, inputs, "mask_logits", "pred_logits", "prob"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     private void CompareWithTorchSharp(MagNetModel model, IReadOnlyDictionary<string, Tensor> inputs, IReadOnlyDictionary<string, Tensor> onnx)
     {
         Tensor prob;

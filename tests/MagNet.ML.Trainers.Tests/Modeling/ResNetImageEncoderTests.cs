@@ -1,4 +1,3 @@
-using System.Reflection;
 using Google.Protobuf;
 using MagNet.ML.Modeling;
 using Microsoft.ML.OnnxRuntime;
@@ -18,16 +17,6 @@ public sealed class ResNetImageEncoderTests
     [ClassInitialize]
     public static void Setup(TestContext _) => torch.set_num_threads(1);
 
-    private static string PackagedModel()
-    {
-        string? folder = typeof(ResNetImageEncoderTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
-            .FirstOrDefault(a => a.Key == "ResNet18PackageFolder")?.Value;
-        Assert.IsFalse(string.IsNullOrEmpty(folder), "the test project records the restored package's folder");
-        string path = Path.Combine(folder!, DnnImageFeaturizerResNet18.ModelPathInPackage);
-        Assert.IsTrue(File.Exists(path), path);
-        return path;
-    }
-
     [TestMethod]
     public void FrozenNormAppliesTheStoredStatisticsInTrainingAndEvaluation()
     {
@@ -46,7 +35,7 @@ public sealed class ResNetImageEncoderTests
     [TestMethod]
     public void ImportedResNet18EqualsOnnxRuntimeStageByStage()
     {
-        string path = PackagedModel();
+        string path = PackagedResNet18.Path;
         using var encoder = new ResNetImageEncoder();
         DnnImageFeaturizerResNet18.Load(encoder, path);
         encoder.eval();
@@ -90,7 +79,7 @@ public sealed class ResNetImageEncoderTests
     public void FilesThatDoNotFitTheEncoderAreRefusedWithTheReason()
     {
         using var shallower = new ResNetImageEncoder([2, 2, 2, 2]);
-        var e = Assert.ThrowsExactly<InvalidDataException>(() => DnnImageFeaturizerResNet18.Load(shallower, PackagedModel()));
+        var e = Assert.ThrowsExactly<InvalidDataException>(() => DnnImageFeaturizerResNet18.Load(shallower, PackagedResNet18.Path));
         StringAssert.Contains(e.Message, "22 convolutions");
         StringAssert.Contains(e.Message, "has 20");
 
@@ -107,10 +96,5 @@ public sealed class ResNetImageEncoderTests
         }
         using var other = new ResNetImageEncoder();
         Assert.ThrowsExactly<FileNotFoundException>(() => DnnImageFeaturizerResNet18.Load(other, "/nonexistent/ResNet18.onnx"));
-    }
-
-    private sealed class Tolerance(float tolerance) : System.Collections.IComparer
-    {
-        public int Compare(object? x, object? y) => Math.Abs((float)x! - (float)y!) <= tolerance ? 0 : 1;
     }
 }
