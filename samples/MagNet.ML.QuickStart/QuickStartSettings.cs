@@ -19,6 +19,8 @@ internal sealed class QuickStartSettings
     public int BatchSize = 8;
     public double LearningRate = 5e-4;
     public double TextEncoderLearningRateScale = 0;
+    public string ImageEncoder = ResNet18;
+    public double? ImageEncoderLearningRateScale;
     public double WeightDecay = 1e-2;
     public double GradientClipNorm = 1.0;
     public int Threads = 2;
@@ -39,6 +41,8 @@ internal sealed class QuickStartSettings
         ("--batch-size N", "rows per step (default 8)"),
         ("--lr X", "peak AdamW learning rate of the randomly initialised parts (default 5e-4)"),
         ("--text-lr-scale X", "multiplier of --lr for the pretrained MiniLM text encoder; 0 freezes it (default 0)"),
+        ("--image-encoder NAME", "resnet18 (ImageNet ResNet-18 of ML.NET's DnnImageFeaturizer package) or swin (the official Swin, random start) (default resnet18)"),
+        ("--image-lr-scale X", "multiplier of --lr for the image network itself, 0 freezes it (default 0 for resnet18, 1 for swin)"),
         ("--weight-decay X", "AdamW weight decay (default 1e-2)"),
         ("--clip X", "gradient-norm clip, 0 = off (default 1)"),
         ("--threads N", "TorchSharp threads (default 2)"),
@@ -86,6 +90,11 @@ internal sealed class QuickStartSettings
                 case "--batch-size": s.BatchSize = Int(1); break;
                 case "--lr": s.LearningRate = Real(); break;
                 case "--text-lr-scale": s.TextEncoderLearningRateScale = Real(); break;
+                case "--image-encoder":
+                    s.ImageEncoder = Next();
+                    if (s.ImageEncoder is not (ResNet18 or Swin)) throw new ArgumentException($"--image-encoder: '{s.ImageEncoder}' is not {ResNet18} or {Swin}.");
+                    break;
+                case "--image-lr-scale": s.ImageEncoderLearningRateScale = Real(); break;
                 case "--weight-decay": s.WeightDecay = Real(); break;
                 case "--clip": s.GradientClipNorm = Real(); break;
                 case "--threads": s.Threads = Int(1); break;
@@ -99,8 +108,13 @@ internal sealed class QuickStartSettings
         return s;
     }
 
+    public const string ResNet18 = "resnet18", Swin = "swin";
+
+    /// <summary>The image network's learning-rate scale: as given, else 0 (frozen) for the pretrained ResNet-18, 1 for the random Swin.</summary>
+    public double ImageScale => ImageEncoderLearningRateScale ?? (ImageEncoder == ResNet18 ? 0 : 1);
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{TrainRows} train rows ({ExpressionsPerScene}/scene), {Epochs} epochs, batch {BatchSize}, lr {LearningRate:G3} " +
-        $"(text encoder ×{TextEncoderLearningRateScale:G3}), wd {WeightDecay:G3}, clip {GradientClipNorm:G3}, {Threads} threads, " +
+        $"(text encoder ×{TextEncoderLearningRateScale:G3}, {ImageEncoder} image encoder ×{ImageScale:G3}), wd {WeightDecay:G3}, clip {GradientClipNorm:G3}, {Threads} threads, " +
         $"Mask Grounding {(MaskGrounding ? "on" : "off")}, CAL {(AlignmentLoss ? "on" : "off")}, seed {Seed}");
 }

@@ -7,7 +7,7 @@ namespace MagNet.Cli.Commands;
 
 /// <summary>
 /// <c>magnet train --data DIR/data.jsonl --out model.zip [--preset MagNet-Tiny | --config FILE] [--epochs N]
-/// [--batch-size N] [--lr X] [--text-lr-scale X] [--threads N] [--val FILE | --val-split NAME] [--train-split NAME]
+/// [--batch-size N] [--lr X] [--text-lr-scale X] [--image-lr-scale X] [--image-weights FILE] [--threads N] [--val FILE | --val-split NAME] [--train-split NAME]
 /// [--checkpoint PATH] [--seed N] [--no-mask-grounding] [--no-cam] [--no-cal] ...</c>: trains MagNet on labelled JSONL
 /// rows and saves the model file (<see cref="MagNetTransformer.Save"/>), which <c>magnet predict</c> and
 /// <c>magnet evaluate --model</c> read.
@@ -24,12 +24,14 @@ internal static class TrainCommand
     {
         var data = new Option<string>("--data") { Description = "Training rows: a JSONL file (image, expression, mask per line).", Required = true, HelpName = "FILE" };
         var output = new Option<string>("--out", "-o") { Description = "Model file to write (a zip).", Required = true, HelpName = "FILE" };
-        var preset = new Option<string?>("--preset") { Description = "Model preset: MagNet-Tiny (default) or MagNet-B.", HelpName = "NAME" };
+        var preset = new Option<string?>("--preset") { Description = "Model preset: MagNet-Tiny (default), MagNet-Tiny-R18 (ImageNet ResNet-18 image side) or MagNet-B.", HelpName = "NAME" };
         var config = new Option<string?>("--config") { Description = "Model configuration JSON instead of a preset.", HelpName = "FILE" };
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training rows.", DefaultValueFactory = _ => 10 };
         var batchSize = new Option<int>("--batch-size") { Description = "Rows per optimisation step.", DefaultValueFactory = _ => 8 };
         var learningRate = new Option<double>("--lr") { Description = "Peak AdamW learning rate (poly schedule).", DefaultValueFactory = _ => 5e-5 };
         var textScale = new Option<double>("--text-lr-scale") { Description = "Multiplier of --lr for the pretrained text encoder.", DefaultValueFactory = _ => 1.0 };
+        var imageScale = new Option<double>("--image-lr-scale") { Description = "Multiplier of --lr for the image network itself (0 freezes it).", DefaultValueFactory = _ => 1.0 };
+        var imageWeights = new Option<string?>("--image-weights") { Description = "ResNet18.onnx of ML.NET's DnnImageFeaturizer package for a ResNet image side (default: the copy next to this program).", HelpName = "FILE" };
         var weightDecay = new Option<double>("--weight-decay") { Description = "AdamW weight decay.", DefaultValueFactory = _ => 1e-2 };
         var clip = new Option<double>("--clip") { Description = "Clip the gradient norm to this value (0 = off).", DefaultValueFactory = _ => 0.0 };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp threads (default: leave torch's setting)." };
@@ -45,7 +47,7 @@ internal static class TrainCommand
 
         var command = new Command("train", "Train MagNet on labelled rows (JSONL) and save the model file.")
         {
-            data, output, preset, config, epochs, batchSize, learningRate, textScale, weightDecay, clip, threads, seed,
+            data, output, preset, config, epochs, batchSize, learningRate, textScale, imageScale, imageWeights, weightDecay, clip, threads, seed,
             validation, validationSplit, trainSplit, checkpoint, initialWeights, noMaskGrounding, noCam, noCal,
         };
         command.SetAction(parse =>
@@ -60,6 +62,7 @@ internal static class TrainCommand
             if (parse.GetValue(threads) is int t) RequireAtLeast(t, 1, "--threads");
             RequireNonNegative(parse.GetValue(learningRate), "--lr");
             RequireNonNegative(parse.GetValue(textScale), "--text-lr-scale");
+            RequireNonNegative(parse.GetValue(imageScale), "--image-lr-scale");
             RequireNonNegative(parse.GetValue(weightDecay), "--weight-decay");
             RequireNonNegative(parse.GetValue(clip), "--clip");
 
@@ -99,6 +102,8 @@ internal static class TrainCommand
                 BatchSize = parse.GetValue(batchSize),
                 LearningRate = parse.GetValue(learningRate),
                 TextEncoderLearningRateScale = parse.GetValue(textScale),
+                ImageEncoderLearningRateScale = parse.GetValue(imageScale),
+                ImageEncoderWeightsPath = parse.GetValue(imageWeights),
                 WeightDecay = parse.GetValue(weightDecay),
                 GradientClipNorm = parse.GetValue(clip),
                 NumberOfThreads = parse.GetValue(threads),

@@ -347,7 +347,9 @@ public sealed class ReferringSegmentationOnnxTests
             return Directory.GetDirectories("/proc/self/task").Length - before;
         }
         ThreadsStartedBy(1); // whatever ML.NET or ONNX Runtime start once per process is running after this
-        int one = ThreadsStartedBy(1), four = ThreadsStartedBy(4);
+        // The fewest of three tries: a .NET thread-pool thread that happens to start meanwhile (under CPU contention)
+        // would otherwise be counted as the session's.
+        int one = Enumerable.Range(0, 3).Min(_ => ThreadsStartedBy(1)), four = Enumerable.Range(0, 3).Min(_ => ThreadsStartedBy(4));
         Assert.AreEqual(3, four - one, $"threads started: {one} by a session of 1, {four} by a session of 4");
 
         // And the scores do not depend on it.
