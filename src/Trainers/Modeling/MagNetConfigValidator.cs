@@ -76,6 +76,8 @@ internal static class MagNetConfigValidator
         Require(kw.PatchSize == 4, p + "patch_size", $"is {kw.PatchSize}; with image_model.type 'resnet' it must be 4 (the ResNet's first stage stride)");
         Require(kw.InChans == 3, p + "in_chans", $"is {kw.InChans}; with image_model.type 'resnet' it must be 3 (RGB)");
         Require(!kw.Ape, p + "ape", "is true; a ResNet has no absolute position embedding");
+        Require(kw.FrozenStages == -1, p + "frozen_stages",
+            $"is {kw.FrozenStages}; a ResNet image side is frozen with the trainer's ImageEncoderLearningRateScale = 0 instead (leave -1)");
         Require(config.UseCam, "use_cam", "is false; with image_model.type 'resnet' only MagNet's stage (with the CAM) is supported");
     }
 

@@ -45,6 +45,7 @@ public sealed class MultiModalResNetTests
         }
         Refused(c => { c.ImageModel.Kwargs.EmbedDim = 32; c.LanguageModel.EmbedDim = 32; c.Classifier.InputShape = c.BackboneFeatureShapes(); }, "image_model.kwargs.embed_dim");
         Refused(c => c.ImageModel.Kwargs.Ape = true, "image_model.kwargs.ape");
+        Refused(c => c.ImageModel.Kwargs.FrozenStages = 2, "image_model.kwargs.frozen_stages");
         Refused(c => { c.UseCam = false; c.ImageModel.Kwargs.OutIndices = [0, 1, 2, 3]; }, "use_cam");
         var unknown = Assert.ThrowsExactly<InvalidDataException>(() =>
             MagNetConfig.FromJson(MagNetConfig.MagNetTinyResNet18().ToJson().Replace("\"resnet\"", "\"vgg\"", StringComparison.Ordinal)));
