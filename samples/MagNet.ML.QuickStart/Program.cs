@@ -1,5 +1,6 @@
-// The quick start: generate the synthetic relational set, train MagNet-Tiny (MiniLM text encoder) on 2 CPU cores,
-// evaluate on val and the held-out splits, write overlays, a loss/oIoU curve and the model to ./quickstart-output/.
+// The quick start: generate the synthetic relational set, train MagNet-Tiny with the ImageNet ResNet-18 image side
+// (MiniLM text encoder) on 2 CPU cores, evaluate on val and the held-out splits, write overlays, a loss/oIoU curve
+// and the model to ./quickstart-output/.
 using System.Diagnostics;
 using System.Globalization;
 using MagNet.ML;
@@ -58,7 +59,7 @@ var options = new MagNetTrainer.Options
     Model = modelConfig,
     MaxEpochs = settings.Epochs,
     BatchSize = settings.BatchSize,
-    LearningRate = settings.LearningRate,
+    LearningRate = settings.Rate,
     TextEncoderLearningRateScale = settings.TextEncoderLearningRateScale,
     ImageEncoderLearningRateScale = settings.ImageScale,
     WeightDecay = settings.WeightDecay,

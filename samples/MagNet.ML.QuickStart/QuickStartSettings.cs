@@ -17,7 +17,7 @@ internal sealed class QuickStartSettings
     public int ExpressionsPerScene = 1;
     public int Epochs = 3;
     public int BatchSize = 8;
-    public double LearningRate = 5e-4;
+    public double? LearningRate;
     public double TextEncoderLearningRateScale = 0;
     public string ImageEncoder = ResNet18;
     public double? ImageEncoderLearningRateScale;
@@ -39,7 +39,7 @@ internal sealed class QuickStartSettings
         ("--expressions-per-scene N", "expressions per generated image (default 1)"),
         ("--epochs N", "passes over the training rows (default 3)"),
         ("--batch-size N", "rows per step (default 8)"),
-        ("--lr X", "peak AdamW learning rate of the randomly initialised parts (default 5e-4)"),
+        ("--lr X", "peak AdamW learning rate of the randomly initialised parts (default 3e-4 with resnet18, 5e-4 with swin)"),
         ("--text-lr-scale X", "multiplier of --lr for the pretrained MiniLM text encoder; 0 freezes it (default 0)"),
         ("--image-encoder NAME", "resnet18 (ImageNet ResNet-18 of ML.NET's DnnImageFeaturizer package) or swin (the official Swin, random start) (default resnet18)"),
         ("--image-lr-scale X", "multiplier of --lr for the image network itself, 0 freezes it (default 0 for resnet18, 1 for swin)"),
@@ -110,11 +110,14 @@ internal sealed class QuickStartSettings
 
     public const string ResNet18 = "resnet18", Swin = "swin";
 
+    /// <summary>The peak learning rate: as given, else the best found for the image encoder (bench/QUICKSTART-TUNING.md).</summary>
+    public double Rate => LearningRate ?? (ImageEncoder == ResNet18 ? 3e-4 : 5e-4);
+
     /// <summary>The image network's learning-rate scale: as given, else 0 (frozen) for the pretrained ResNet-18, 1 for the random Swin.</summary>
     public double ImageScale => ImageEncoderLearningRateScale ?? (ImageEncoder == ResNet18 ? 0 : 1);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{TrainRows} train rows ({ExpressionsPerScene}/scene), {Epochs} epochs, batch {BatchSize}, lr {LearningRate:G3} " +
+        $"{TrainRows} train rows ({ExpressionsPerScene}/scene), {Epochs} epochs, batch {BatchSize}, lr {Rate:G3} " +
         $"(text encoder ×{TextEncoderLearningRateScale:G3}, {ImageEncoder} image encoder ×{ImageScale:G3}), wd {WeightDecay:G3}, clip {GradientClipNorm:G3}, {Threads} threads, " +
         $"Mask Grounding {(MaskGrounding ? "on" : "off")}, CAL {(AlignmentLoss ? "on" : "off")}, seed {Seed}");
 }
