@@ -1,11 +1,11 @@
-// Usage: MagNet.ML.QuickStart.Plot CURVE.csv OUT.png
+// Usage: MagNet.ML.QuickStart.Plot CURVE.csv OUT.png [TITLE]
 // CURVE.csv has the header kind,step,epoch,value: "loss" rows (training loss against the step) and "val_oiou" rows
 // (validation oIoU after each epoch). Draws the loss on the left axis and the oIoU (0..1) on the right axis.
 using System.Globalization;
 
-if (args.Length != 2)
+if (args.Length is not (2 or 3))
 {
-    Console.Error.WriteLine("usage: MagNet.ML.QuickStart.Plot CURVE.csv OUT.png");
+    Console.Error.WriteLine("usage: MagNet.ML.QuickStart.Plot CURVE.csv OUT.png [TITLE]");
     return 2;
 }
 var losses = new List<(double Step, double Value)>();
@@ -20,7 +20,7 @@ foreach (string line in File.ReadLines(args[0]).Skip(1))
 }
 
 var plot = new ScottPlot.Plot();
-plot.Title("MagNet-Tiny on the synthetic set");
+plot.Title(args.Length == 3 ? args[2] : "MagNet on the synthetic set");
 plot.XLabel("step");
 plot.YLabel("training loss");
 if (losses.Count > 0)

@@ -9,8 +9,8 @@ namespace MagNet.ML.QuickStart;
 /// </summary>
 internal static class CurvePlotTool
 {
-    /// <summary>Draws <paramref name="csvPath"/> into <paramref name="pngPath"/>; returns null on success, else why not.</summary>
-    public static string? Draw(string csvPath, string pngPath)
+    /// <summary>Draws <paramref name="csvPath"/> into <paramref name="pngPath"/> under <paramref name="title"/>; returns null on success, else why not.</summary>
+    public static string? Draw(string csvPath, string pngPath, string title)
     {
         string? dll = typeof(CurvePlotTool).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
             .FirstOrDefault(a => a.Key == "PlotTool")?.Value;
@@ -19,6 +19,7 @@ internal static class CurvePlotTool
         var start = File.Exists(host) ? new ProcessStartInfo(host) : new ProcessStartInfo("dotnet") { ArgumentList = { dll } };
         start.ArgumentList.Add(csvPath);
         start.ArgumentList.Add(pngPath);
+        start.ArgumentList.Add(title);
         start.RedirectStandardError = true;
         start.RedirectStandardOutput = true;
         using var process = Process.Start(start)!;

@@ -120,7 +120,7 @@ foreach (var split in new[] { SyntheticSplits.Val, SyntheticSplits.TestCompositi
 string curveData = Path.Combine(output, "training-curve.csv");
 TrainingCurve.WriteCsv(curveData, progress.Losses, progress.Validations);
 string curve = Path.Combine(output, "training-curve.png");
-if (CurvePlotTool.Draw(curveData, curve) is string failure)
+if (CurvePlotTool.Draw(curveData, curve, $"{modelConfig.Name} on the synthetic set") is string failure)
 {
     Console.Error.WriteLine($"quickstart: warning: no curve PNG: {failure}; the points are in {curveData}.");
     curve = curveData;
