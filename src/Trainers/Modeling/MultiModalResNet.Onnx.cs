@@ -11,7 +11,7 @@ public sealed partial class MultiModalResNet : IOnnxImageEncoder
         string pixels = g.Add(g.Mul(bgr, g.ConstantFloats("bgr_scale", scale, 1, 3, 1, 1)), g.ConstantFloats("bgr_shift", shift, 1, 3, 1, 1));
         string map = encoder.EmitStem(g, $"{prefix}.encoder", pixels);
         long side = StemSide(imageSize);
-        return (EmitTokens(g, map, 64, side, side), side, side);
+        return (EmitTokens(g, map, ResNetImageEncoder.StageChannels[0], side, side), side, side);
     }
 
     string IOnnxImageEncoder.EmitStage(OnnxGraphBuilder g, string prefix, int stage, string x, long height, long width)

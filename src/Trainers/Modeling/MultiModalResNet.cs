@@ -55,10 +55,11 @@ public sealed partial class MultiModalResNet : nn.Module, IMultiModalImageEncode
         return bgr.MoveToOuterDisposeScope();
     }
 
-    // Per BGR channel c: value = normalised·255·std[c] + 255·mean[c] − BgrMeans[c].
+    // Per BGR channel c (RGB channel 2 − c): value = normalised·255·std + 255·mean − BgrMeans[c].
     private static (float[] Scale, float[] Shift) PixelAffine()
     {
-        float[] mean = [0.406f, 0.456f, 0.485f], std = [0.225f, 0.224f, 0.229f];   // ImageNet, BGR order
+        var mean = ImageTensorizer.ImageNetMean.Reverse().ToArray();
+        var std = ImageTensorizer.ImageNetStd.Reverse().ToArray();
         return (std.Select(s => 255f * s).ToArray(), mean.Select((m, c) => 255f * m - BgrMeans[c]).ToArray());
     }
 
