@@ -92,20 +92,7 @@ public sealed class OnnxExportParityTests
         using var model = new MagNetModel(config);
         Randomize(model, seed: 5);
         model.eval();
-        var image = randn([1, 3, config.ImageSize, config.ImageSize], generator: new Generator(11));
-        var (ids, mask) = RandomTokens(1, config.MaxTokens, config.LanguageModel.Config.VocabSize, seed: 3);
-        var inputs = new Dictionary<string, Tensor> { ["image"] = image, ["input_ids"] = ids, ["attention_mask"] = mask };
-        string path = TemporaryPath(".onnx");
-        try
-        {
-            var summary = MagNetOnnxExporter.Export(model, path);
-            TestContext.WriteLine($"MagNet-Tiny: {summary.Nodes} nodes, {summary.Parameters} parameters");
-            CompareWithTorchSharp(model, inputs, RunOnnx(path, inputs, "mask_logits", "pred_logits", "prob"));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        ExportAndCompare(model, batch: 1, imageSeed: 11, tokenSeed: 3);
     }
 
     [TestMethod]
@@ -122,14 +109,21 @@ public sealed class OnnxExportParityTests
         Randomize(model, seed: 9);
         DnnImageFeaturizerResNet18.Load(((MultiModalResNet)model.ImageModel).Encoder, Modeling.PackagedResNet18.Path);
         model.eval();
-        var image = randn([batch, 3, config.ImageSize, config.ImageSize], generator: new Generator(13));
-        var (ids, mask) = RandomTokens(batch, config.MaxTokens, config.LanguageModel.Config.VocabSize, seed: 4);
+        ExportAndCompare(model, batch, imageSeed: 13, tokenSeed: 4);
+    }
+
+    // Exports the model, runs the graph in ONNX Runtime on random inputs and compares it with the TorchSharp forward.
+    private void ExportAndCompare(MagNetModel model, int batch, ulong imageSeed, long tokenSeed)
+    {
+        var config = model.Config;
+        var image = randn([batch, 3, config.ImageSize, config.ImageSize], generator: new Generator(imageSeed));
+        var (ids, mask) = RandomTokens(batch, config.MaxTokens, config.LanguageModel.Config.VocabSize, seed: tokenSeed);
         var inputs = new Dictionary<string, Tensor> { ["image"] = image, ["input_ids"] = ids, ["attention_mask"] = mask };
         string path = TemporaryPath(".onnx");
         try
         {
             var summary = MagNetOnnxExporter.Export(model, path);
-            TestContext.WriteLine($"MagNet-Tiny-R18: {summary.Nodes} nodes, {summary.Parameters} parameters");
+            TestContext.WriteLine($"{config.Name}: {summary.Nodes} nodes, {summary.Parameters} parameters");
             CompareWithTorchSharp(model, inputs, RunOnnx(path, inputs, "mask_logits", "pred_logits", "prob"));
         }
         finally
