@@ -6,6 +6,7 @@ using System.Globalization;
 using MagNet.ML;
 using MagNet.ML.Modeling;
 using MagNet.ML.QuickStart;
+using MagNet.ML.Training;
 using MagNet.ML.Visualization;
 using Microsoft.ML;
 
@@ -68,6 +69,7 @@ var options = new MagNetTrainer.Options
     Seed = settings.Seed,
     UseMaskGrounding = settings.MaskGrounding,
     UseCrossModalAlignmentLoss = settings.AlignmentLoss,
+    SegmentationLoss = new SegmentationLossOptions { Sampling = settings.MaskLossSampling },
     ValidationSet = View(SyntheticSplits.Val),
     InferenceBatchSize = 16,
     LogEveryNSteps = 5,

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MagNet.ML.Training;
 
 namespace MagNet.ML.QuickStart;
 
@@ -26,6 +27,7 @@ internal sealed class QuickStartSettings
     public int Threads = 2;
     public bool MaskGrounding = true;
     public bool AlignmentLoss = true;
+    public MaskPointSampling MaskLossSampling = MaskPointSampling.GroundTruthResolution;
     public bool WriteDataFiles;
     public int OverlaysPerSplit = 6;
 
@@ -48,6 +50,7 @@ internal sealed class QuickStartSettings
         ("--threads N", "TorchSharp threads (default 2)"),
         ("--no-mask-grounding", "train without Mask Grounding"),
         ("--no-cal", "train without the cross-modal alignment loss"),
+        ("--mask-loss WHERE", "where the mask BCE and Dice are computed: logits (the logit map), ground-truth (logits upsampled to the mask) or points (Mask2Former's sampling) (default ground-truth)"),
         ("--write-data", "also write the synthetic set as files under OUT/data"),
         ("--overlays N", "overlay PNGs per split (default 6)"),
     ];
@@ -100,6 +103,16 @@ internal sealed class QuickStartSettings
                 case "--threads": s.Threads = Int(1); break;
                 case "--no-mask-grounding": s.MaskGrounding = false; break;
                 case "--no-cal": s.AlignmentLoss = false; break;
+                case "--mask-loss":
+                    var where = Next();
+                    s.MaskLossSampling = where switch
+                    {
+                        "logits" => MaskPointSampling.FullMap,
+                        "ground-truth" => MaskPointSampling.GroundTruthResolution,
+                        "points" => MaskPointSampling.UncertaintyPoints,
+                        _ => throw new ArgumentException($"--mask-loss: '{where}' is not logits, ground-truth or points."),
+                    };
+                    break;
                 case "--write-data": s.WriteDataFiles = true; break;
                 case "--overlays": s.OverlaysPerSplit = Int(0); break;
                 default: throw new ArgumentException($"Unknown option '{flag}'.\n{Usage}");
@@ -119,5 +132,5 @@ internal sealed class QuickStartSettings
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
         $"{TrainRows} train rows ({ExpressionsPerScene}/scene), {Epochs} epochs, batch {BatchSize}, lr {Rate:G3} " +
         $"(text encoder ×{TextEncoderLearningRateScale:G3}, {ImageEncoder} image encoder ×{ImageScale:G3}), wd {WeightDecay:G3}, clip {GradientClipNorm:G3}, {Threads} threads, " +
-        $"Mask Grounding {(MaskGrounding ? "on" : "off")}, CAL {(AlignmentLoss ? "on" : "off")}, seed {Seed}");
+        $"Mask Grounding {(MaskGrounding ? "on" : "off")}, CAL {(AlignmentLoss ? "on" : "off")}, mask loss {MaskLossSampling}, seed {Seed}");
 }

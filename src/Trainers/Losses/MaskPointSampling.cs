@@ -14,4 +14,12 @@ public enum MaskPointSampling
     /// and the ground truth are read at the points bilinearly (align_corners = false), so labels are soft at edges.
     /// </summary>
     UncertaintyPoints,
+
+    /// <summary>
+    /// On every pixel of the ground truth: the logits are first upsampled to its size exactly as at inference
+    /// (bilinear, align_corners = true). The loss then scores the mask that is evaluated, edges included; the logit
+    /// map against a nearest-downsampled ground truth (<see cref="FullMap"/>) cannot represent an edge finer than a
+    /// logit cell.
+    /// </summary>
+    GroundTruthResolution,
 }

@@ -21,7 +21,9 @@ namespace MagNet.ML.Training;
 /// <item>Output loss = w_cls·CE + w_bce·BCE + w_dice·Dice; the total sums the outputs.</item>
 /// </list>
 /// <para>Points are every pixel of the logit map against the ground truth resized there with nearest
-/// (<see cref="MaskPointSampling.FullMap"/>, default) or Mask2Former's uncertainty point sampling.</para>
+/// (<see cref="MaskPointSampling.FullMap"/>, default), every pixel of the ground truth with the logits upsampled there
+/// as at inference (<see cref="MaskPointSampling.GroundTruthResolution"/>), or Mask2Former's uncertainty point
+/// sampling.</para>
 /// </remarks>
 public sealed class SegmentationLoss
 {
@@ -95,6 +97,11 @@ public sealed class SegmentationLoss
             pointLogits = maskLogits.flatten(1);
             pointLabels = F.interpolate(matchedTarget, new[] { maskLogits.shape[2], maskLogits.shape[3] }, mode: InterpolationMode.Nearest).flatten(1);
         }
+        else if (Options.Sampling == MaskPointSampling.GroundTruthResolution)
+        {
+            pointLogits = UpsampleToTarget(maskLogits, matchedTarget).flatten(1);
+            pointLabels = matchedTarget.flatten(1);
+        }
         else
         {
             var points = PointSampler.UncertainPoints(maskLogits, Options.NumPoints, Options.OversampleRatio, Options.ImportanceSampleRatio, generator);
@@ -111,13 +118,16 @@ public sealed class SegmentationLoss
 
     private SegmentationLossResult LavtWeightedBce(MaskDecoderOutput final, Tensor target)
     {
-        var logits = F.interpolate(final.MaskLogits, new[] { target.shape[1], target.shape[2] }, mode: InterpolationMode.Bilinear, align_corners: true)
-            .select(1, 0);                                                                          // [B,H,W]
+        var logits = UpsampleToTarget(final.MaskLogits, target.unsqueeze(1)).select(1, 0);        // [B,H,W]
         var weight = target.mul(Options.LavtForegroundWeight - Options.LavtBackgroundWeight).add(Options.LavtBackgroundWeight);
         var perPixel = F.binary_cross_entropy_with_logits(logits, target, reduction: nn.Reduction.None);
         var loss = perPixel.mul(weight).sum().div(weight.sum());
         return new SegmentationLossResult(loss, final.MaskLogits.sum().mul(0.0), loss.alias(), final.MaskLogits.sum().mul(0.0));
     }
+
+    /// <summary>Mask logits [N,1,h,w] resized to the target's [N,1,H,W] as at inference (bilinear, align_corners = true).</summary>
+    private static Tensor UpsampleToTarget(Tensor maskLogits, Tensor target) =>
+        F.interpolate(maskLogits, new[] { target.shape[2], target.shape[3] }, mode: InterpolationMode.Bilinear, align_corners: true);
 
     private static void CheckOutput(MaskDecoderOutput output, int index, long batch)
     {

@@ -114,6 +114,25 @@ public sealed class SegmentationLossTests
     }
 
     [TestMethod]
+    public void GroundTruthResolutionScoresTheLogitsUpsampledAsAtInference()
+    {
+        using var scope = NewDisposeScope();
+        // Logits [[−2, 2]] (1×2) upsampled to the 1×3 ground truth (0, 1, 1) with align_corners = true: (−2, 0, 2).
+        //   BCE: ln(1+e^−2) for (y=0, x=−2) and (y=1, x=2), ln2 for (y=1, x=0) → mean (2·ln(1+e^−2) + ln2)/3.
+        //   Dice: σ = (σ(−2), ½, σ(2)) with σ(−2) + σ(2) = 1: Σσy = ½ + σ(2), Σσ = 3/2, Σy = 2
+        //   → 1 − (2·(½ + σ(2)) + 1)/(3/2 + 2 + 1). Class logits (0, 0) → CE ln2.
+        double softplusMinus2 = Math.Log(1 + Math.Exp(-2)), sigmoid2 = 1 / (1 + Math.Exp(-2));
+        double bce = (2 * softplusMinus2 + Math.Log(2)) / 3, dice = 1 - (2 * (0.5 + sigmoid2) + 1) / 4.5;
+        var output = new MaskDecoderOutput(zeros(1, 1, 2), tensor(new float[] { -2, 2 }, new long[] { 1, 1, 1, 2 }));
+        var result = new SegmentationLoss(new SegmentationLossOptions { Sampling = MaskPointSampling.GroundTruthResolution })
+            .Compute(new[] { output }, tensor(new float[] { 0, 1, 1 }, new long[] { 1, 1, 3 }));
+
+        Assert.AreEqual(bce, result.MaskCrossEntropy.item<float>(), 1e-5);
+        Assert.AreEqual(dice, result.Dice.item<float>(), 1e-5);
+        Assert.AreEqual(2 * Math.Log(2) + 5 * bce + 5 * dice, result.Total.item<float>(), 1e-5);
+    }
+
+    [TestMethod]
     public void LavtWeightedBceUpsamplesWithAlignedCorners()
     {
         using var scope = NewDisposeScope();
@@ -130,6 +149,7 @@ public sealed class SegmentationLossTests
     [TestMethod]
     [DataRow(SegmentationLossKind.Mask2Former, MaskPointSampling.FullMap)]
     [DataRow(SegmentationLossKind.Mask2Former, MaskPointSampling.UncertaintyPoints)]
+    [DataRow(SegmentationLossKind.Mask2Former, MaskPointSampling.GroundTruthResolution)]
     [DataRow(SegmentationLossKind.LavtWeightedBce, MaskPointSampling.FullMap)]
     public void GradientsAreFinite(SegmentationLossKind kind, MaskPointSampling sampling)
     {
