@@ -24,6 +24,7 @@ catch (ArgumentException e)
 
 var clock = Stopwatch.StartNew();
 OpenMpWaitPolicy.PreferPassive();
+NativeAllocator.KeepFreedMemoryForReuse(); // keeps libtorch's freed buffers for the next step (fewer page faults)
 var c = CultureInfo.InvariantCulture;
 string output = Path.GetFullPath(settings.OutputDirectory);
 Directory.CreateDirectory(output);

@@ -22,5 +22,9 @@ public static class Program
     }
 
     /// <summary>Runs the tool. Exit code 0 on success, 1 on a reported error, 2 on a usage error.</summary>
-    public static int Main(string[] args) => CliRunner.Run(BuildRootCommand(), args, Console.Out, Console.Error);
+    public static int Main(string[] args)
+    {
+        MagNet.ML.OpenMpWaitPolicy.PreferPassive(); // before libtorch loads; see its remarks
+        return CliRunner.Run(BuildRootCommand(), args, Console.Out, Console.Error);
+    }
 }
