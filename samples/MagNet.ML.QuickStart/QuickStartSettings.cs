@@ -19,7 +19,7 @@ internal sealed class QuickStartSettings
     public int Epochs = 3;
     public int BatchSize = 8;
     public double? LearningRate;
-    public double TextEncoderLearningRateScale = 0;
+    public double TextEncoderLearningRateScale = 0.1;
     public string ImageEncoder = ResNet18;
     public double? ImageEncoderLearningRateScale;
     public double WeightDecay = 1e-2;
@@ -42,7 +42,7 @@ internal sealed class QuickStartSettings
         ("--epochs N", "passes over the training rows (default 3)"),
         ("--batch-size N", "rows per step (default 8)"),
         ("--lr X", "peak AdamW learning rate of the randomly initialised parts (default 3e-4 with resnet18, 5e-4 with swin)"),
-        ("--text-lr-scale X", "multiplier of --lr for the pretrained MiniLM text encoder; 0 freezes it (default 0)"),
+        ("--text-lr-scale X", "multiplier of --lr for the pretrained MiniLM text encoder; 0 freezes it (default 0.1)"),
         ("--image-encoder NAME", "resnet18 (ImageNet ResNet-18 of ML.NET's DnnImageFeaturizer package) or swin (the official Swin, random start) (default resnet18)"),
         ("--image-lr-scale X", "multiplier of --lr for the image network itself, 0 freezes it (default 0 for resnet18, 1 for swin)"),
         ("--weight-decay X", "AdamW weight decay (default 1e-2)"),

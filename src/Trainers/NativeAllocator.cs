@@ -5,9 +5,9 @@ namespace MagNet.ML;
 /// <summary>
 /// Settings of the C library's allocator for training on Linux. libtorch allocates and frees many short-lived
 /// buffers in every step; with glibc's defaults the large ones go back to the kernel when freed (munmap, heap
-/// trimming) and are page-faulted in again by the next step — about 5 million minor page faults in 40 quick-start
-/// steps. Keeping freed memory for reuse cuts those faults by two thirds and the step time by about 6 %
-/// (bench/QUICKSTART-TUNING.md), at the price of a process whose resident size does not shrink after a peak.
+/// trimming) and are page-faulted in again by the next step — about 4.7 million minor page faults in 40 quick-start
+/// steps. Keeping freed memory for reuse halves those faults and makes a step about 6 % faster, for about 12 % more
+/// resident memory that does not shrink after a peak (bench/QUICKSTART-TUNING.md).
 /// It changes the whole process, so it is for applications to call (the quick start and <c>magnet train</c> do),
 /// not something the trainer does on its own.
 /// </summary>
