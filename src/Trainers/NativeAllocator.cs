@@ -44,7 +44,7 @@ public static class NativeAllocator
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
-            return false; // a C library without mallopt (e.g. musl builds that lack it)
+            return false; // a C library without mallopt
         }
     }
 

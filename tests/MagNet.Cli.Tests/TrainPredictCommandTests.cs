@@ -64,11 +64,22 @@ public sealed class TrainPredictCommandTests
     {
         string model = Path.Combine(_root, "switches", "model.zip");
         var run = TrainPredictFixture.Run("train", "--data", _data, "--config", _config, "--out", model, "--epochs", "1",
-            "--batch-size", "8", "--threads", "1", "--train-split", "train", "--no-cam", "--no-mask-grounding", "--no-cal");
+            "--batch-size", "8", "--threads", "1", "--train-split", "train", "--no-cam", "--no-mask-grounding", "--no-cal",
+            "--mask-loss", "GroundTruthResolution");
         Assert.AreEqual(0, run.Exit, run.Error);
         Assert.DoesNotContain("validation", run.Output);
         using var loaded = MagNetTransformer.Load(new MLContext(1), model);
         Assert.IsFalse(loaded.Config.UseCam);
+    }
+
+    [TestMethod]
+    public void UnknownMaskLossIsAnErrorNamingTheOption()
+    {
+        var run = TrainPredictFixture.Run("train", "--data", _data, "--config", _config, "--out", Path.Combine(_root, "never.zip"),
+            "--mask-loss", "edges");
+        Assert.AreEqual(1, run.Exit);
+        StringAssert.Contains(run.Error, "--mask-loss");
+        Assert.IsFalse(File.Exists(Path.Combine(_root, "never.zip")));
     }
 
     [TestMethod]

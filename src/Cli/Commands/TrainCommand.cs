@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using MagNet.ML;
+using MagNet.ML.Training;
 using Microsoft.ML;
 
 namespace MagNet.Cli.Commands;
@@ -44,11 +45,17 @@ internal static class TrainCommand
         var noMaskGrounding = new Option<bool>("--no-mask-grounding") { Description = "Train without Mask Grounding." };
         var noCam = new Option<bool>("--no-cam") { Description = "Use the model without the cross-modal alignment module (LAVT's stage)." };
         var noCal = new Option<bool>("--no-cal") { Description = "Train without the cross-modal alignment loss." };
+        var maskLoss = new Option<MaskPointSampling>("--mask-loss")
+        {
+            Description = "Where the mask BCE and Dice are computed: FullMap (the logit map), GroundTruthResolution (logits upsampled to the mask as at inference) or UncertaintyPoints (Mask2Former's sampling).",
+            DefaultValueFactory = _ => MaskPointSampling.FullMap,
+            HelpName = "WHERE",
+        };
 
         var command = new Command("train", "Train MagNet on labelled rows (JSONL) and save the model file.")
         {
             data, output, preset, config, epochs, batchSize, learningRate, textScale, imageScale, imageWeights, weightDecay, clip, threads, seed,
-            validation, validationSplit, trainSplit, checkpoint, initialWeights, noMaskGrounding, noCam, noCal,
+            validation, validationSplit, trainSplit, checkpoint, initialWeights, noMaskGrounding, noCam, noCal, maskLoss,
         };
         command.SetAction(parse =>
         {
@@ -111,6 +118,7 @@ internal static class TrainCommand
                 Seed = parse.GetValue(seed),
                 UseMaskGrounding = !parse.GetValue(noMaskGrounding),
                 UseCrossModalAlignmentLoss = !parse.GetValue(noCal),
+                SegmentationLoss = new SegmentationLossOptions { Sampling = parse.GetValue(maskLoss) },
                 ValidationSet = valRows is null ? null : ReferringDatasets.FromRecords(ml, valRows),
                 CheckpointPath = parse.GetValue(checkpoint),
                 InitialWeightsPath = parse.GetValue(initialWeights),
