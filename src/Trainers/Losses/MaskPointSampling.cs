@@ -4,7 +4,8 @@ namespace MagNet.ML.Training;
 public enum MaskPointSampling
 {
     /// <summary>On every pixel of the mask-logit map, against the ground truth resized there with nearest. The
-    /// default: simple, exact, and cheap at MagNet's 120² logits.</summary>
+    /// default (bench/RESULTS.md was measured with it): simple and cheap, but edges are only as fine as a logit cell;
+    /// see <see cref="GroundTruthResolution"/>.</summary>
     FullMap,
 
     /// <summary>
