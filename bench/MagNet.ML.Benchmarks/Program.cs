@@ -6,7 +6,8 @@ namespace MagNet.ML.Benchmarks;
 /// Benchmarks of MagNet.ML (not run by CI). Run from the repository root:
 /// <c>dotnet run -c Release --project bench/MagNet.ML.Benchmarks -- forward [--threads 1,2] [--repeat N] [--models B,Tiny]</c>
 /// or <c>... -- profile [--threads 2] [--models B]</c>
-/// or <c>... -- onnx [--threads 1,2] [--batch 1,8] [--models Tiny,B] [--repeat N] [--warmup W] [--budget S]</c>.
+/// or <c>... -- onnx [--threads 1,2] [--batch 1,8] [--models Tiny,B] [--repeat N] [--warmup W] [--budget S]</c>
+/// or <c>... -- grounding --model model.zip [--seed 1] [--split val] [--rows 200]</c>.
 /// </summary>
 public static class Program
 {
@@ -16,6 +17,7 @@ public static class Program
         root.Subcommands.Add(ForwardCommand.Create(args));
         root.Subcommands.Add(ProfileCommand.Create(args));
         root.Subcommands.Add(OnnxCommand.Create(args));
+        root.Subcommands.Add(GroundingCommand.Create());
         var parse = root.Parse(args);
         try
         {

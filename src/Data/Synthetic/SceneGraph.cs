@@ -143,6 +143,54 @@ public sealed class SceneGraph
         writer.WriteEndObject();
     }
 
+    /// <summary>
+    /// Rebuilds a scene from the JSON of <see cref="ToJson"/> (a row's <c>scene</c> in <c>data.jsonl</c>): its objects in
+    /// draw order, so that <see cref="ShapeMask"/> and <see cref="VisibleMask(int)"/> are those of the original. The
+    /// background seed is not part of the JSON: <see cref="RenderImage"/> of the result draws another background.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The JSON is not such a scene, or an object's recorded pixel counts differ
+    /// from its rebuilt masks (the message names the field or object).</exception>
+    public static SceneGraph FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var root = document.RootElement;
+            int width = root.GetProperty("width").GetInt32(), height = root.GetProperty("height").GetInt32();
+            if (width != height) throw new InvalidDataException($"A synthetic scene is square; this one is {width}×{height}.");
+            var objects = new List<SceneObject>();
+            var pixels = new List<(long Full, long Visible)>();
+            foreach (var o in root.GetProperty("objects").EnumerateArray())
+            {
+                int order = o.GetProperty("order").GetInt32();
+                if (order != objects.Count) throw new InvalidDataException($"Object {objects.Count} has order {order}; objects must be listed in draw order.");
+                var center = o.GetProperty("center");
+                objects.Add(new SceneObject(Word<SyntheticShape>(o, "shape"), Word<SyntheticColour>(o, "colour"), Word<SyntheticSize>(o, "size"),
+                    center[0].GetDouble(), center[1].GetDouble(), o.GetProperty("radius").GetDouble()));
+                pixels.Add((o.GetProperty("pixels").GetInt64(), o.GetProperty("visible_pixels").GetInt64()));
+            }
+            var scene = new SceneGraph(width, objects);
+            for (int i = 0; i < objects.Count; i++)
+                if (scene.ShapeArea(i) != pixels[i].Full || scene.VisibleArea(i) != pixels[i].Visible)
+                    throw new InvalidDataException($"Object {i} ({objects[i]}) records {pixels[i].Full} pixels ({pixels[i].Visible} visible), " +
+                                                   $"but its geometry gives {scene.ShapeArea(i)} ({scene.VisibleArea(i)} visible).");
+            return scene;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException or ArgumentException)
+        {
+            throw new InvalidDataException($"Not a synthetic scene's JSON: {e.Message}", e);
+        }
+    }
+
+    private static T Word<T>(JsonElement element, string property) where T : struct, Enum
+    {
+        string? word = element.GetProperty(property).GetString();
+        return Enum.TryParse<T>(word, ignoreCase: true, out var value) && Enum.IsDefined(value) && !int.TryParse(word, out _)
+            ? value
+            : throw new InvalidDataException($"'{word}' is not a {property} of the synthetic set.");
+    }
+
     private BinaryMask RasteriseShape(SceneObject o)
     {
         var mask = new BinaryMask(CanvasSize, CanvasSize);
