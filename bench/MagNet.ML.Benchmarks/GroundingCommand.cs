@@ -41,30 +41,28 @@ internal static class GroundingCommand
     {
         using var model = MagNetTransformer.Load(new MLContext(seed), modelPath);
         var records = new SyntheticReferringDataset(new SyntheticReferringDataset.Options { Seed = seed, Count = count, Split = split }).Generate();
+        var scores = new ReferringSegmentationAccumulator(keepSamples: true);
         var tallies = new SortedDictionary<string, Tally>(StringComparer.Ordinal);
         var all = new Tally();
         foreach (var record in records)
         {
             using var image = record.LoadImage();
             var predicted = model.Predict(image, record.Expression).Mask;
-            var truth = record.LoadMask!();
+            string family = record.Extras[SyntheticReferringDataset.TemplateKey];
+            scores.Add(record.LoadMask!().Data, predicted.Data, family, record.Id);
             var scene = SceneGraph.FromJson(record.Extras[SyntheticReferringDataset.SceneKey]);
             int[] targets = JsonSerializer.Deserialize<int[]>(record.Extras[SyntheticReferringDataset.TargetIdsKey])!;
             int picked = SyntheticGrounding.PickedObject(scene, predicted);
-            long intersection = 0, union = 0;
-            for (int i = 0; i < truth.Data.Length; i++)
-            {
-                bool p = predicted.Data[i] != 0, g = truth.Data[i] != 0;
-                if (p && g) intersection++;
-                if (p || g) union++;
-            }
-            string family = record.Extras[SyntheticReferringDataset.TemplateKey];
+            var outcome = picked < 0 ? Outcome.None : targets.Contains(picked) ? Outcome.Target : Outcome.Other;
             if (!tallies.TryGetValue(family, out var tally)) tallies[family] = tally = new Tally();
-            foreach (var t in new[] { tally, all }) t.Add(picked < 0 ? Outcome.None : targets.Contains(picked) ? Outcome.Target : Outcome.Other, intersection, union);
+            double iou = scores.Samples![^1].IoU;
+            tally.Add(outcome, iou);
+            all.Add(outcome, iou);
         }
         var table = new MarkdownTable("template", "rows", "on the target %", "on another object %", "on none %", "P@0.5", "mean IoU on the target", "oIoU");
-        foreach (var (family, tally) in tallies) tally.AddTo(table, family);
-        all.AddTo(table, "all");
+        var byFamily = scores.MetricsByGroup;
+        foreach (var (family, tally) in tallies) tally.AddTo(table, family, byFamily[family]);
+        all.AddTo(table, "all", scores.Metrics);
         output.WriteLine($"Model {modelPath}, synthetic split {split} (seed {seed}, {records.Count} rows).");
         output.WriteLine();
         output.Write(table);
@@ -72,26 +70,23 @@ internal static class GroundingCommand
 
     private enum Outcome { Target, Other, None }
 
+    /// <summary>Where one family's predictions landed, and the IoU summed over those on the target.</summary>
     private sealed class Tally
     {
-        private int rows, target, other, none, hits;
+        private int rows, target, other, none;
         private double iouOnTarget;
-        private long intersection, union;
 
-        public void Add(Outcome outcome, long rowIntersection, long rowUnion)
+        public void Add(Outcome outcome, double iou)
         {
-            double iou = rowUnion == 0 ? 1 : (double)rowIntersection / rowUnion;
             rows++;
             if (outcome == Outcome.Target) { target++; iouOnTarget += iou; }
             else if (outcome == Outcome.Other) other++;
             else none++;
-            if (iou >= 0.5) hits++;
-            intersection += rowIntersection;
-            union += rowUnion;
         }
 
-        public void AddTo(MarkdownTable table, string name) => table.Add(name, rows.ToString(CultureInfo.InvariantCulture),
-            P(target), P(other), P(none), P(hits), target == 0 ? "–" : F(iouOnTarget / target, 3), union == 0 ? "–" : F(100.0 * intersection / union, 2));
+        public void AddTo(MarkdownTable table, string name, ReferringSegmentationMetrics metrics) => table.Add(name,
+            rows.ToString(CultureInfo.InvariantCulture), P(target), P(other), P(none), F(100 * metrics.PrecisionAt50, 1),
+            target == 0 ? "–" : F(iouOnTarget / target, 3), double.IsNaN(metrics.OverallIoU) ? "–" : F(100 * metrics.OverallIoU, 2));
 
         private string P(int count) => F(100.0 * count / rows, 1);
 
